@@ -1,0 +1,71 @@
+import type { ExternalSecretStatus } from '../domain/schema.js';
+
+/** Metadata of a live Secret (PartialObjectMetadata): never its data. */
+export interface LiveSecretMeta {
+  namespace: string;
+  name: string;
+  uid: string;
+  resourceVersion: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  ownerReferences?: Array<{
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+  }>;
+}
+
+/** A Secret to server-side apply. `data` values are base64, as the Kubernetes API expects. */
+export interface SecretManifest {
+  namespace: string;
+  name: string;
+  type: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  data: Record<string, string>;
+  immutable?: boolean;
+  ownerReferences?: Array<{
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+    blockOwnerDeletion?: boolean;
+  }>;
+}
+
+export interface KubeEvent {
+  namespace: string;
+  involvedObject: { apiVersion: string; kind: string; name: string; namespace: string; uid?: string };
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+export type CustomKind = 'ExternalSecret' | 'ClusterExternalSecret';
+
+/** What the control plane does in one member cluster, with its own identity. */
+export interface ClusterClient {
+  readonly clusterId: string;
+  listManagedSecrets(opts: { labelSelector: string; namespace?: string }): Promise<LiveSecretMeta[]>;
+  applySecret(
+    secret: SecretManifest,
+    opts: { fieldManager: string },
+  ): Promise<{ resourceVersion: string; uid: string }>;
+  deleteSecret(namespace: string, name: string): Promise<void>;
+  getCustomObject(
+    kind: CustomKind,
+    namespace: string | undefined,
+    name: string,
+  ): Promise<unknown | undefined>;
+  listCustomObjects(kind: CustomKind, namespace?: string): Promise<unknown[]>;
+  patchExternalSecretStatus(namespace: string, name: string, status: ExternalSecretStatus): Promise<void>;
+  createEvent(event: KubeEvent): Promise<void>;
+  listNamespaces(): Promise<Array<{ name: string; labels: Record<string, string> }>>;
+}
+
+export interface ClusterClientFactory {
+  forCluster(clusterId: string): Promise<ClusterClient>;
+}

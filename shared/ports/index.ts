@@ -1,0 +1,5 @@
+export * from './clock.js';
+export type * from './cluster-client.js';
+export type * from './invoker.js';
+export type * from './secret-provider.js';
+export type * from './state-store.js';

@@ -1,0 +1,16 @@
+import type { ReconcileRequest } from '../domain/records.js';
+
+export type FunctionName = 'rotation' | 'sweep' | 'ingest' | 'reconcile-cluster' | 'api';
+
+/** Payloads each function accepts when invoked by another one. */
+export interface InvocationPayloads {
+  'reconcile-cluster': ReconcileRequest;
+}
+
+/**
+ * Fire-and-forget invocation of another control-plane function (Lambda InvocationType Event in
+ * AWS; an in-process call in tests and dev mode). Resolves once the invocation is queued.
+ */
+export interface Invoker {
+  invokeAsync<F extends keyof InvocationPayloads>(fn: F, payload: InvocationPayloads[F]): Promise<void>;
+}

@@ -1,0 +1,49 @@
+import type { ProviderError } from '../domain/provider-errors.js';
+
+/** One value to read: `version` is a provider version id, a stage (AWSCURRENT) or a Vault version. */
+export interface ReadRequest {
+  key: string;
+  version?: string;
+  /** Ask for tags/metadata too (ESO's metadataPolicy: Fetch). */
+  fetchMetadata?: boolean;
+}
+
+export interface SecretPayload {
+  key: string;
+  /** Raw bytes: UTF-8 of a SecretString, or the SecretBinary / the Vault JSON document. */
+  value: Uint8Array;
+  isBinary: boolean;
+  versionId?: string;
+  versionStages?: string[];
+  tags?: Record<string, string>;
+}
+
+export type ReadResult =
+  | { ok: true; request: ReadRequest; payload: SecretPayload }
+  | { ok: false; request: ReadRequest; error: ProviderError };
+
+/** Who a read is for: goes into assumed-role session names so CloudTrail shows it. */
+export interface ReadContext {
+  clusterId?: string;
+  namespace?: string;
+}
+
+export interface FindQuery {
+  /** Name/path prefix. */
+  path?: string;
+  nameRegexp?: string;
+  tags?: Record<string, string>;
+}
+
+export interface SecretProvider {
+  readonly storeName: string;
+  /** Reads many keys in as few calls as the provider allows; one failed key never fails the others. */
+  read(requests: ReadRequest[], ctx: ReadContext): Promise<ReadResult[]>;
+  /** Lists the keys matching a dataFrom.find query. */
+  find(query: FindQuery, ctx: ReadContext): Promise<string[]>;
+}
+
+/** Builds the provider of a central store (credentials are the control plane's, never a cluster's). */
+export interface SecretProviderFactory {
+  forStore(storeName: string): Promise<SecretProvider>;
+}
