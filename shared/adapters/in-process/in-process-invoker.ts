@@ -43,7 +43,7 @@ export class InProcessInvoker implements Invoker {
     const copy = structuredClone(payload);
     this.invocations.push({ fn, payload: copy });
     const run = (async () => {
-      await Promise.resolve();
+      await new Promise<void>((resolve) => setImmediate(resolve));
       try {
         await target(copy);
       } catch (error) {
