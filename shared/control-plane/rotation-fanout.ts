@@ -1,0 +1,86 @@
+import { changeDedupeKey, type SecretChange } from '../domain/events/secrets-manager-events.js';
+import type { ObjectRef } from '../domain/records.js';
+import type { Invoker } from '../ports/invoker.js';
+import type { StateStore } from '../ports/state-store.js';
+import { groupByCluster } from './group-by-cluster.js';
+import { awsIndexPartition } from './index-refs.js';
+
+export interface RotationFanoutDeps {
+  state: Pick<StateStore, 'findDependents'>;
+  invoker: Invoker;
+  /** Default region for events that name a secret without an ARN. */
+  region: string;
+}
+
+export interface RotationFanoutResult {
+  changes: number;
+  duplicates: number;
+  indexQueries: number;
+  dependents: number;
+  invocations: Array<{ clusterId: string; objects: number }>;
+}
+
+/**
+ * From secret changes to one scoped reconcile-cluster invocation per affected cluster. A change
+ * nobody depends on costs one reverse-index query and nothing else.
+ */
+export async function fanOutSecretChanges(
+  { state, invoker, region }: RotationFanoutDeps,
+  changes: SecretChange[],
+): Promise<RotationFanoutResult> {
+  const unique = new Map<string, SecretChange>();
+  for (const change of changes) unique.set(changeDedupeKey(change), change);
+
+  // Several versions of one secret in one batch need only one look-up.
+  const bySecret = new Map<string, SecretChange>();
+  for (const change of unique.values())
+    bySecret.set(`${change.region ?? region}\u0000${change.name}`, change);
+
+  const perCluster = new Map<string, { refs: ObjectRef[]; change: SecretChange }>();
+  let indexQueries = 0;
+  let dependents = 0;
+  for (const change of bySecret.values()) {
+    indexQueries++;
+    const found = await state.findDependents(awsIndexPartition(change.region ?? region), change.name);
+    dependents += found.length;
+    for (const ref of found) {
+      const entry = perCluster.get(ref.clusterId) ?? { refs: [], change };
+      entry.refs.push(ref);
+      perCluster.set(ref.clusterId, entry);
+    }
+  }
+
+  const invocations: RotationFanoutResult['invocations'] = [];
+  const grouped = groupByCluster([...perCluster.values()].flatMap((e) => e.refs));
+  // One cluster's invoke failure must not keep the others from being started.
+  const results = await Promise.allSettled(
+    [...grouped].map(async ([clusterId, objects]) => {
+      const change = perCluster.get(clusterId)!.change;
+      await invoker.invokeAsync('reconcile-cluster', {
+        clusterId,
+        scope: { kind: 'objects', objects },
+        reason: 'rotation',
+        trigger: {
+          secretId: change.arn ?? change.name,
+          versionId: change.versionId,
+          eventTime: change.eventTime,
+        },
+      });
+      invocations.push({ clusterId, objects: objects.length });
+    }),
+  );
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length > 0) {
+    throw new AggregateError(
+      failed.map((r) => (r as PromiseRejectedResult).reason),
+      `${failed.length} of ${grouped.size} reconcile-cluster invocations could not be queued`,
+    );
+  }
+  return {
+    changes: changes.length,
+    duplicates: changes.length - unique.size,
+    indexQueries,
+    dependents,
+    invocations,
+  };
+}
