@@ -44,6 +44,14 @@ export interface KubeEvent {
   message: string;
 }
 
+/** One rule of a SelfSubjectRulesReview: what the control plane's identity may do. */
+export interface AccessRule {
+  verbs: string[];
+  apiGroups: string[];
+  resources: string[];
+  resourceNames?: string[];
+}
+
 export type CustomKind = 'ExternalSecret' | 'ClusterExternalSecret';
 
 /** What the control plane does in one member cluster, with its own identity. */
@@ -64,6 +72,10 @@ export interface ClusterClient {
   patchExternalSecretStatus(namespace: string, name: string, status: ExternalSecretStatus): Promise<void>;
   createEvent(event: KubeEvent): Promise<void>;
   listNamespaces(): Promise<Array<{ name: string; labels: Record<string, string> }>>;
+  /** SelfSubjectRulesReview in one namespace: registration checks RBAC before accepting a cluster. */
+  reviewAccessRules(namespace: string): Promise<AccessRule[]>;
+  /** GET /version: proves reachability and authentication in one cheap call. */
+  serverVersion(): Promise<string>;
 }
 
 export interface ClusterClientFactory {
