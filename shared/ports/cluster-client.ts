@@ -1,3 +1,4 @@
+import type { ClusterRecord } from '../domain/records.js';
 import type { ExternalSecretStatus } from '../domain/schema.js';
 
 /** Metadata of a live Secret (PartialObjectMetadata): never its data. */
@@ -80,4 +81,6 @@ export interface ClusterClient {
 
 export interface ClusterClientFactory {
   forCluster(clusterId: string): Promise<ClusterClient>;
+  /** A client for a registration not stored yet: registration checks it before accepting. */
+  forRecord(record: ClusterRecord): Promise<ClusterClient>;
 }

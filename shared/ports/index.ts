@@ -3,3 +3,4 @@ export type * from './cluster-client.js';
 export type * from './invoker.js';
 export type * from './secret-provider.js';
 export type * from './state-store.js';
+export * from './state-store-errors.js';

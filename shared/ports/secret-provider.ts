@@ -41,7 +41,16 @@ export interface SecretProvider {
   read(requests: ReadRequest[], ctx: ReadContext): Promise<ReadResult[]>;
   /** Lists the keys matching a dataFrom.find query. */
   find(query: FindQuery, ctx: ReadContext): Promise<string[]>;
+  /** API calls made since the provider was built, by operation: read by coalescing stats and benchmarks. */
+  callCounts?(): Readonly<Record<string, number>>;
 }
+
+/**
+ * Reads a credential the control plane itself holds for a store (a Vault token, an AppRole secret
+ * id) by the key the store record names: store records never carry credentials. `fresh` skips any
+ * cache, for the retry after an authentication failure in case the credential was rotated.
+ */
+export type CredentialSource = (key: string, options?: { fresh?: boolean }) => Promise<string>;
 
 /** Builds the provider of a central store (credentials are the control plane's, never a cluster's). */
 export interface SecretProviderFactory {

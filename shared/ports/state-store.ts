@@ -10,6 +10,9 @@ import type { FleetExternalSecret, SecretStore } from '../domain/schema.js';
 
 export type SnapshotWriteResult = 'written' | 'stale';
 
+/** The fields the control plane itself maintains on a cluster record (the CLI owns the rest). */
+export type ClusterStatePatch = Pick<ClusterRecord, 'health' | 'nextDriftCheckAt'>;
+
 export type LeaseAcquireResult =
   | { acquired: true; lease: LeaseRecord }
   /** Someone holds it: the request was folded into a follow-up pass the holder will run. */
@@ -24,7 +27,13 @@ export interface StateStore {
   putCluster(cluster: ClusterRecord): Promise<void>;
   getCluster(clusterId: string): Promise<ClusterRecord | undefined>;
   listClusters(): Promise<ClusterRecord[]>;
+  /** Also removes the cluster's snapshots (and their reverse-index entries), statuses and lease. */
   deleteCluster(clusterId: string): Promise<void>;
+  /**
+   * Updates only health / nextDriftCheckAt, so a reconcile pass never overwrites labels or auth
+   * the CLI changed meanwhile. Throws ClusterNotFoundError when the cluster is not registered.
+   */
+  patchClusterState(clusterId: string, patch: ClusterStatePatch): Promise<void>;
 
   // central stores (no credentials inside)
   putStore(store: SecretStore): Promise<void>;
@@ -43,6 +52,7 @@ export interface StateStore {
   putSnapshot(snapshot: DesiredSnapshot): Promise<SnapshotWriteResult>;
   getSnapshot(ref: ObjectRef): Promise<DesiredSnapshot | undefined>;
   listSnapshots(clusterId: string): Promise<DesiredSnapshot[]>;
+  /** Leaves a short-lived tombstone so a delayed write of an older resourceVersion cannot resurrect it. */
   deleteSnapshot(ref: ObjectRef): Promise<void>;
   /** Reverse index: every object that depends on (store, key), across the fleet. */
   findDependents(storeName: string, key: string): Promise<ObjectRef[]>;
