@@ -1,0 +1,303 @@
+import { validateFleetExternalSecret, validateSecretStore } from '../domain/index.js';
+import type { ClusterAuth, ClusterRecord, ObjectRef, SyncStatus } from '../domain/records.js';
+import type { SecretStore } from '../domain/schema.js';
+import type { Clock } from '../ports/clock.js';
+import type { ClusterClientFactory } from '../ports/cluster-client.js';
+import type { Invoker } from '../ports/invoker.js';
+import type { StateStore } from '../ports/state-store.js';
+import { InvalidRequestError, RegistrationRejectedError, UnknownClusterError } from './errors.js';
+import { expandFleetIntoCluster, fleetSourceName } from './fleet-expansion.js';
+import { groupByCluster } from './group-by-cluster.js';
+import { awsIndexPartition } from './index-refs.js';
+import { missingAccess } from './required-access.js';
+
+export interface ApiDeps {
+  state: StateStore;
+  clusters: ClusterClientFactory;
+  invoker: Invoker;
+  clock: Clock;
+}
+
+export interface RegisterClusterInput {
+  clusterId: string;
+  endpoint: string;
+  caData?: string;
+  auth: ClusterAuth;
+  labels?: Record<string, string>;
+  namespaces?: string[];
+}
+
+export interface RegistrationReport {
+  clusterId: string;
+  reachable: boolean;
+  serverVersion?: string;
+  missing: string[];
+  accepted: boolean;
+  fleetObjects: number;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+export function validateRegistration(input: RegisterClusterInput): void {
+  if (!DNS_LABEL.test(input.clusterId)) {
+    throw new InvalidRequestError(
+      'clusterId',
+      `"${input.clusterId}" must be a DNS label (a-z, 0-9, -; at most 63)`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(input.endpoint);
+  } catch {
+    throw new InvalidRequestError('endpoint', `"${input.endpoint}" is not a URL`);
+  }
+  if (url.protocol !== 'https:') throw new InvalidRequestError('endpoint', 'must be an https:// URL');
+  for (const [k, v] of Object.entries(input.labels ?? {})) {
+    if (!LABEL_KEY.test(k)) throw new InvalidRequestError(`labels.${k}`, 'is not a valid label key');
+    if (!LABEL_VALUE.test(v))
+      throw new InvalidRequestError(`labels.${k}`, `value "${v}" is not a valid label value`);
+  }
+  for (const [i, ns] of (input.namespaces ?? []).entries()) {
+    if (!DNS_LABEL.test(ns))
+      throw new InvalidRequestError(`namespaces[${i}]`, `"${ns}" is not a namespace name`);
+  }
+}
+
+/**
+ * Checks reachability and RBAC with the control plane's own identity before a cluster is
+ * accepted, so a bad registration is refused with reasons instead of failing at every sweep.
+ */
+export async function registerCluster(
+  deps: ApiDeps,
+  input: RegisterClusterInput,
+): Promise<RegistrationReport> {
+  validateRegistration(input);
+  const now = deps.clock.now().toISOString();
+  const previous = await deps.state.getCluster(input.clusterId);
+  const record: ClusterRecord = {
+    clusterId: input.clusterId,
+    endpoint: input.endpoint,
+    caData: input.caData,
+    auth: input.auth,
+    labels: input.labels ?? {},
+    namespaces: input.namespaces,
+    createdAt: previous?.createdAt ?? now,
+    updatedAt: now,
+  };
+  const client = await deps.clusters.forRecord(record);
+  let serverVersion: string;
+  try {
+    serverVersion = await client.serverVersion();
+  } catch (error) {
+    throw new RegistrationRejectedError(input.clusterId, [`unreachable: ${(error as Error).message}`]);
+  }
+  const namespaces = input.namespaces?.length ? input.namespaces : ['default'];
+  const missing = new Set<string>();
+  for (const ns of namespaces) {
+    for (const m of missingAccess(await client.reviewAccessRules(ns))) {
+      missing.add(input.namespaces?.length ? `in namespace ${ns}: ${m}` : m);
+    }
+  }
+  if (missing.size > 0) throw new RegistrationRejectedError(input.clusterId, [...missing]);
+
+  record.health = { state: 'Healthy', checkedAt: now };
+  await deps.state.putCluster(record);
+
+  // Fleet-wide definitions land in a newly registered cluster at once.
+  const stores = await storesByName(deps.state);
+  const changed: ObjectRef[] = [];
+  for (const fes of await deps.state.listFleetExternalSecrets()) {
+    changed.push(...(await expandFleetIntoCluster(deps, fes, record, stores)).changed);
+  }
+  if (changed.length > 0) await invokePerCluster(deps, changed, 'api');
+  return {
+    clusterId: input.clusterId,
+    reachable: true,
+    serverVersion,
+    missing: [],
+    accepted: true,
+    fleetObjects: changed.length,
+  };
+}
+
+export async function removeCluster(deps: ApiDeps, clusterId: string): Promise<{ snapshots: number }> {
+  if (!(await deps.state.getCluster(clusterId))) throw new UnknownClusterError(clusterId);
+  const snapshots = await deps.state.listSnapshots(clusterId);
+  for (const s of snapshots) {
+    await deps.state.deleteSnapshot(s);
+    await deps.state.deleteStatus(s);
+  }
+  await deps.state.deleteCluster(clusterId);
+  return { snapshots: snapshots.length };
+}
+
+export async function putStore(deps: ApiDeps, manifest: unknown): Promise<SecretStore> {
+  const validated = validateSecretStore(manifest);
+  if (!validated.ok) throw InvalidRequestError.fromIssues('SecretStore', validated.issues);
+  await deps.state.putStore(validated.value);
+  return validated.value;
+}
+
+export async function applyFleetExternalSecret(
+  deps: ApiDeps,
+  manifest: unknown,
+): Promise<{
+  name: string;
+  generation: number;
+  clusters: Array<{ clusterId: string; objects: number; removed: number }>;
+}> {
+  const validated = validateFleetExternalSecret(manifest);
+  if (!validated.ok) throw InvalidRequestError.fromIssues('FleetExternalSecret', validated.issues);
+  const fes = validated.value;
+  const namespace = fes.metadata.namespace ?? 'default';
+  const previous = await deps.state.getFleetExternalSecret(namespace, fes.metadata.name);
+  // The catalogue is ours, not a cluster's: generation counts spec changes so stale writes lose.
+  const unchanged = previous && JSON.stringify(previous.spec) === JSON.stringify(fes.spec);
+  const generation = unchanged
+    ? (previous.metadata.generation ?? 1)
+    : (previous?.metadata.generation ?? 0) + 1;
+  const stored = { ...fes, metadata: { ...fes.metadata, namespace, generation } };
+  await deps.state.putFleetExternalSecret(stored);
+
+  const stores = await storesByName(deps.state);
+  const summary: Array<{ clusterId: string; objects: number; removed: number }> = [];
+  const changed: ObjectRef[] = [];
+  for (const cluster of await deps.state.listClusters()) {
+    const result = await expandFleetIntoCluster(deps, stored, cluster, stores);
+    changed.push(...result.changed);
+    if (result.changed.length || result.removed.length) {
+      summary.push({
+        clusterId: cluster.clusterId,
+        objects: result.changed.length,
+        removed: result.removed.length,
+      });
+    }
+  }
+  await invokePerCluster(deps, changed, 'api');
+  return { name: fleetSourceName(stored), generation, clusters: summary };
+}
+
+export async function deleteFleetExternalSecret(
+  deps: ApiDeps,
+  namespace: string,
+  name: string,
+): Promise<{ removed: number }> {
+  const fes = await deps.state.getFleetExternalSecret(namespace, name);
+  if (!fes)
+    throw new InvalidRequestError('metadata.name', `FleetExternalSecret ${namespace}/${name} does not exist`);
+  const source = fleetSourceName(fes);
+  let removed = 0;
+  for (const cluster of await deps.state.listClusters()) {
+    for (const s of await deps.state.listSnapshots(cluster.clusterId)) {
+      if (s.source.kind !== 'FleetExternalSecret' || s.source.name !== source) continue;
+      await deps.state.deleteSnapshot(s);
+      await deps.state.deleteStatus(s);
+      removed++;
+    }
+  }
+  await deps.state.deleteFleetExternalSecret(namespace, name);
+  return { removed };
+}
+
+export type SyncTarget =
+  | { clusterId: string; namespace?: string; name?: string }
+  | { secret: string; region: string };
+
+/** Force a reconcile now: one object, a whole cluster, or every dependent of a secret. */
+export async function forceSync(
+  deps: ApiDeps,
+  target: SyncTarget,
+): Promise<{ clusters: string[]; objects: number }> {
+  if ('secret' in target) {
+    const dependents = await deps.state.findDependents(awsIndexPartition(target.region), target.secret);
+    await invokePerCluster(deps, dependents, 'api');
+    return { clusters: [...new Set(dependents.map((d) => d.clusterId))].sort(), objects: dependents.length };
+  }
+  if (!(await deps.state.getCluster(target.clusterId))) throw new UnknownClusterError(target.clusterId);
+  if (target.namespace && target.name) {
+    const ref = { clusterId: target.clusterId, namespace: target.namespace, name: target.name };
+    if (!(await deps.state.getSnapshot(ref))) {
+      throw new InvalidRequestError(
+        'target',
+        `${target.clusterId}/${target.namespace}/${target.name} is not known`,
+      );
+    }
+    await invokePerCluster(deps, [ref], 'api');
+    return { clusters: [target.clusterId], objects: 1 };
+  }
+  await deps.invoker.invokeAsync('reconcile-cluster', {
+    clusterId: target.clusterId,
+    scope: { kind: 'all' },
+    reason: 'api',
+  });
+  return { clusters: [target.clusterId], objects: (await deps.state.listSnapshots(target.clusterId)).length };
+}
+
+export interface StatusRow {
+  clusterId: string;
+  namespace: string;
+  name: string;
+  source: string;
+  ready: SyncStatus['ready'];
+  reason: string;
+  message?: string;
+  syncedVersions?: Record<string, string>;
+  lastSyncAt?: string;
+  nextRefreshAt?: string;
+}
+
+/** Every known object with its status, per cluster; objects never reconciled show Unknown. */
+export async function fleetStatus(
+  deps: ApiDeps,
+  filter: { clusterId?: string; namespace?: string },
+): Promise<StatusRow[]> {
+  const clusters = filter.clusterId
+    ? [await deps.state.getCluster(filter.clusterId)].filter((c): c is ClusterRecord => c !== undefined)
+    : await deps.state.listClusters();
+  if (filter.clusterId && clusters.length === 0) throw new UnknownClusterError(filter.clusterId);
+  const rows: StatusRow[] = [];
+  for (const cluster of clusters) {
+    const [snapshots, statuses] = await Promise.all([
+      deps.state.listSnapshots(cluster.clusterId),
+      deps.state.listStatuses(cluster.clusterId),
+    ]);
+    const byKey = new Map(statuses.map((s) => [`${s.namespace}/${s.name}`, s] as const));
+    for (const snap of snapshots) {
+      if (filter.namespace && snap.namespace !== filter.namespace) continue;
+      const st = byKey.get(`${snap.namespace}/${snap.name}`);
+      rows.push({
+        clusterId: cluster.clusterId,
+        namespace: snap.namespace,
+        name: snap.name,
+        source: `${snap.source.kind}/${snap.source.name}`,
+        ready: st?.ready ?? 'Unknown',
+        reason:
+          st?.reason ??
+          (cluster.health?.state === 'Healthy' ? 'Pending' : (cluster.health?.state ?? 'Pending')),
+        message: st?.message,
+        syncedVersions: st?.syncedVersions,
+        lastSyncAt: st?.lastSyncAt,
+        nextRefreshAt: st?.nextRefreshAt,
+      });
+    }
+  }
+  return rows.sort((a, b) =>
+    `${a.clusterId}/${a.namespace}/${a.name}`.localeCompare(`${b.clusterId}/${b.namespace}/${b.name}`),
+  );
+}
+
+async function storesByName(state: StateStore): Promise<Map<string, SecretStore>> {
+  return new Map((await state.listStores()).map((s) => [s.metadata.name, s] as const));
+}
+
+async function invokePerCluster(deps: ApiDeps, refs: ObjectRef[], reason: 'api'): Promise<void> {
+  for (const [clusterId, objects] of groupByCluster(refs)) {
+    await deps.invoker.invokeAsync('reconcile-cluster', {
+      clusterId,
+      scope: { kind: 'objects', objects },
+      reason,
+    });
+  }
+}
