@@ -110,7 +110,12 @@ export function parseSecretsManagerEvent(event: unknown): ParseOutcome {
     if (eventName === 'UpdateSecretVersionStage' && req.versionStage !== 'AWSCURRENT') {
       return { ok: false, reason: `stage ${String(req.versionStage)} is not synced` };
     }
-    const versionId = str(res.versionId) ?? str(req.moveToVersionId);
+    // For PutSecretValue and UpdateSecret the request's clientRequestToken becomes the new VersionId.
+    const token =
+      eventName === 'PutSecretValue' || eventName === 'UpdateSecret'
+        ? str(req.clientRequestToken)
+        : undefined;
+    const versionId = str(res.versionId) ?? str(req.moveToVersionId) ?? token;
     return { ok: true, changes: [{ ...id, kind, versionId, via: `${detailType}:${eventName}`, eventTime }] };
   }
 
