@@ -37,4 +37,6 @@ export interface PeerEndpoints {
   moto: { url: string; region: string };
   dynamodb: { url: string; region: string };
   vault: { url: string; rootToken: string };
+  /** Written by startPeers: who owns the peers and which were started (absent in hand-written files). */
+  run?: { ownerPid: number; runDir: string; started: string[] };
 }
