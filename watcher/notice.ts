@@ -1,0 +1,88 @@
+/**
+ * The contract between the in-cluster watcher and the control plane's ingest function: the JSON
+ * payload of one Lambda invocation. The watcher only says "object X changed" (and, after every full
+ * list, which objects exist); the ingest re-reads objects from the cluster with its own identity, so a
+ * forged or stale notice can at worst cause a redundant reconcile.
+ */
+import { type Static, Type as T } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+export const WatchedKind = T.Union([T.Literal('ExternalSecret'), T.Literal('ClusterExternalSecret')]);
+export type WatchedKind = Static<typeof WatchedKind>;
+
+/** Kubernetes object names are DNS subdomains at most; namespaces are DNS labels. */
+const ObjectName = T.String({ minLength: 1, maxLength: 253 });
+const NamespaceName = T.String({ minLength: 1, maxLength: 63 });
+
+export const Notice = T.Object(
+  {
+    kind: WatchedKind,
+    /** Absent for cluster-scoped kinds (ClusterExternalSecret). */
+    namespace: T.Optional(NamespaceName),
+    name: ObjectName,
+    uid: T.String({ minLength: 1 }),
+    resourceVersion: T.String({ minLength: 1 }),
+    generation: T.Integer({ minimum: 0 }),
+    /** `upsert` covers create and spec/metadata changes; status-only writes are not forwarded. */
+    event: T.Union([T.Literal('upsert'), T.Literal('delete')]),
+  },
+  { additionalProperties: false },
+);
+export type Notice = Static<typeof Notice>;
+
+export const DigestEntry = T.Object(
+  {
+    namespace: T.Optional(NamespaceName),
+    name: ObjectName,
+    uid: T.String({ minLength: 1 }),
+    resourceVersion: T.String({ minLength: 1 }),
+    generation: T.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+export type DigestEntry = Static<typeof DigestEntry>;
+
+/**
+ * Every object of one kind that existed at `resourceVersion` (the list's). Sent after each full list
+ * (start, 410 relist, periodic resync) so the ingest can heal notices it never got. An object absent
+ * here was gone at that resourceVersion; one created later may arrive as a notice before this digest,
+ * so the ingest re-reads an object before treating its absence as a deletion.
+ */
+export const NoticeDigest = T.Object(
+  {
+    kind: WatchedKind,
+    resourceVersion: T.Optional(T.String({ minLength: 1 })),
+    objects: T.Array(DigestEntry),
+    complete: T.Literal(true),
+  },
+  { additionalProperties: false },
+);
+export type NoticeDigest = Static<typeof NoticeDigest>;
+
+export const NoticeBatch = T.Object(
+  {
+    clusterId: T.String({ minLength: 1, maxLength: 128 }),
+    notices: T.Array(Notice),
+    digest: T.Optional(NoticeDigest),
+  },
+  { additionalProperties: false },
+);
+export type NoticeBatch = Static<typeof NoticeBatch>;
+
+/** A payload that is not a NoticeBatch; the message names the first offending field path. */
+export class InvalidNoticeBatchError extends Error {
+  override name = 'InvalidNoticeBatchError';
+}
+
+/**
+ * Validates an ingest payload. Error messages name the JSON path and the rule, never the value: a
+ * payload is untrusted input from a cluster.
+ */
+export function parseNoticeBatch(input: unknown): NoticeBatch {
+  if (Value.Check(NoticeBatch, input)) return input;
+  const first = Value.Errors(NoticeBatch, input).First();
+  const where = first?.path || '(root)';
+  throw new InvalidNoticeBatchError(
+    `invalid notice batch at ${where}: ${first?.message ?? 'unknown problem'}`,
+  );
+}
