@@ -9,6 +9,10 @@ V=${ETCD_VERSION:-$(node -p "require('$here/versions.json').etcd")}
 CACHE=${FLEET_SECRETS_CACHE:-$HOME/.cache/fleet-secrets}
 OUT="$CACHE/etcd-$V"
 if [ -x "$OUT/bin/etcd" ]; then echo "etcd $V cached at $OUT"; exit 0; fi
+# Parallel runs on one machine (several clones, several CI jobs) wait for one build instead of
+# clobbering each other's work folder.
+mkdir -p "$CACHE" && exec 9>"$OUT.lock" && flock 9
+if [ -x "$OUT/bin/etcd" ]; then echo "etcd $V cached at $OUT"; exit 0; fi
 work="$OUT.build"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 go mod init local/etcd >/dev/null 2>&1

@@ -8,6 +8,10 @@ V=${KUBE_VERSION:-$(node -p "require('$here/versions.json').kubernetes")}
 CACHE=${FLEET_SECRETS_CACHE:-$HOME/.cache/fleet-secrets}
 OUT="$CACHE/kube-apiserver-$V"
 if [ -x "$OUT/bin/kube-apiserver" ]; then echo "kube-apiserver $V cached at $OUT"; exit 0; fi
+# Parallel runs on one machine (several clones, several CI jobs) wait for one build instead of
+# clobbering each other's work folder.
+mkdir -p "$CACHE" && exec 9>"$OUT.lock" && flock 9
+if [ -x "$OUT/bin/kube-apiserver" ]; then echo "kube-apiserver $V cached at $OUT"; exit 0; fi
 work="$OUT.build"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 go mod init local/kas >/dev/null 2>&1

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds or installs every real test peer into the shared cache (each script exits at once when
-# its version is cached). Two lanes: Go builds are CPU-bound and would only fight each other on a
-# small machine, while the registry downloads (PyPI, Maven Central) mostly wait on the network.
+# Builds or installs every real test peer (and cfn-lint for the template tests) into the shared
+# cache; each script exits at once when its version is cached. Two lanes: Go builds are CPU-bound
+# and would only fight each other on a small machine, while the registry downloads (PyPI, Maven
+# Central) mostly wait on the network.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${FLEET_SECRETS_CACHE:-$HOME/.cache/fleet-secrets}
@@ -28,7 +29,7 @@ lane() {
 start=$SECONDS
 lane build-etcd.sh build-kube-apiserver.sh build-vault.sh &
 go_lane=$!
-lane install-moto.sh install-dynamodb.sh &
+lane install-moto.sh install-dynamodb.sh install-cfn-lint.sh &
 download_lane=$!
 status=0
 wait "$go_lane" || status=1
