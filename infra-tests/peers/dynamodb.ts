@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import {
-  freePort,
+  onFreePort,
   peerCacheDir,
   peerVersions,
   requireInstalled,
@@ -23,8 +23,9 @@ export interface StartDynamoDbOptions {
 export const dynamoDbLocalCredentials = { accessKeyId: 'fleetsecretslocal', secretAccessKey: 'local' };
 
 /**
- * Starts DynamoDB Local in memory with one shared database (every region and key sees the same
- * tables). It listens on all interfaces, having no bind flag; clients use 127.0.0.1.
+ * Starts DynamoDB Local in memory with one shared database (every region and access key sees the
+ * same tables) and waits until ListTables answers. It has no bind flag, so it listens on every
+ * interface; clients use 127.0.0.1.
  */
 export async function startDynamoDb({
   runDir,
@@ -34,39 +35,41 @@ export async function startDynamoDb({
   const version = peerVersions().dynamodbLocal!;
   const lib = join(peerCacheDir('dynamodb-local', version), 'lib');
   requireInstalled('dynamodb', join(lib, `DynamoDBLocal-${version}.jar`), 'install-dynamodb.sh');
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const peer = spawnPeer({
-    name: 'dynamodb',
-    command: 'java',
-    args: [
-      `-Djava.library.path=${lib}`,
-      '-cp',
-      join(lib, '*'),
-      'software.amazon.dynamodb.services.local.main.ServerRunner',
-      '-inMemory',
-      '-sharedDb',
-      '-disableTelemetry',
-      '-port',
-      String(port),
-    ],
-    runDir,
-  });
-  const client = new DynamoDBClient({
-    endpoint: url,
-    region,
-    credentials: dynamoDbLocalCredentials,
-    maxAttempts: 1,
-    requestHandler: { requestTimeout: 2_000 },
-  });
-  try {
-    await waitForPeer(peer, {
-      timeoutMs,
-      intervalMs: 300,
-      probe: async () => Array.isArray((await client.send(new ListTablesCommand({}))).TableNames),
+  return await onFreePort(async (port) => {
+    const url = `http://127.0.0.1:${port}`;
+    const peer = spawnPeer({
+      name: 'dynamodb',
+      command: 'java',
+      args: [
+        // sqlite4java loads its native library from here.
+        `-Djava.library.path=${lib}`,
+        '-cp',
+        join(lib, '*'),
+        'software.amazon.dynamodb.services.local.main.ServerRunner',
+        '-inMemory',
+        '-sharedDb',
+        '-disableTelemetry',
+        '-port',
+        String(port),
+      ],
+      runDir,
     });
-  } finally {
-    client.destroy();
-  }
-  return { name: peer.name, logFile: peer.logFile, stop: peer.stop, url, region };
+    const client = new DynamoDBClient({
+      endpoint: url,
+      region,
+      credentials: dynamoDbLocalCredentials,
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: 2_000 },
+    });
+    try {
+      await waitForPeer(peer, {
+        timeoutMs,
+        intervalMs: 300,
+        probe: async () => Array.isArray((await client.send(new ListTablesCommand({}))).TableNames),
+      });
+    } finally {
+      client.destroy();
+    }
+    return { name: peer.name, logFile: peer.logFile, stop: peer.stop, url, region };
+  });
 }

@@ -5,6 +5,8 @@ export class PeerStartError extends Error {
     readonly peer: string,
     readonly logFile: string,
     reason: string,
+    /** True when the process ended before it answered, e.g. because its port was taken. */
+    readonly exitedEarly = false,
   ) {
     super(`${peer} failed to start: ${reason}; see its log: ${logFile}`);
   }

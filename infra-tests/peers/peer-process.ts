@@ -139,7 +139,12 @@ export async function waitForPeer(peer: SpawnedPeer, options: WaitForPeerOptions
   while (Date.now() < deadline) {
     if (peer.hasExited()) {
       await peer.stop();
-      throw new PeerStartError(peer.name, peer.logFile, `the process ended early (${await peer.exited})`);
+      throw new PeerStartError(
+        peer.name,
+        peer.logFile,
+        `the process ended early (${await peer.exited})`,
+        true,
+      );
     }
     try {
       if (await options.probe()) return;
@@ -155,6 +160,20 @@ export async function waitForPeer(peer: SpawnedPeer, options: WaitForPeerOptions
     peer.logFile,
     `not healthy after ${options.timeoutMs} ms (last: ${lastProblem})`,
   );
+}
+
+/**
+ * Runs `start` on a fresh free port, again on another when the server died early: between
+ * freePort and the server's bind another process (or a parallel test run) may take the port.
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (error) {
+      if (attempt >= attempts || !(error instanceof PeerStartError) || !error.exitedEarly) throw error;
+    }
+  }
 }
 
 /** A fetch that gives up after `timeoutMs`, so one hung probe cannot outlast the deadline. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   fetchWithTimeout,
-  freePort,
+  onFreePort,
   peerCacheDir,
   peerVersions,
   requireInstalled,
@@ -30,37 +30,38 @@ export async function startVault({ runDir, timeoutMs = 60_000 }: StartVaultOptio
     join(peerCacheDir('vault', version), 'bin', 'vault'),
     'build-vault.sh',
   );
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const rootToken = `root-${randomBytes(16).toString('hex')}`;
-  const peer = spawnPeer({
-    name: 'vault',
-    command: binary,
-    args: ['server', '-dev', `-dev-listen-address=127.0.0.1:${port}`, '-dev-no-store-token'],
-    runDir,
-    // The token goes through the environment rather than argv, where every process listing shows it.
-    // HOME points into the run folder so nothing of this server lands in the user's home.
-    env: {
-      ...process.env,
-      HOME: runDir,
-      VAULT_DEV_ROOT_TOKEN_ID: rootToken,
-      VAULT_ADDR: url,
-      VAULT_LOG_LEVEL: 'warn',
-      VAULT_DISABLE_MLOCK: 'true',
-    },
+  return await onFreePort(async (port) => {
+    const url = `http://127.0.0.1:${port}`;
+    const peer = spawnPeer({
+      name: 'vault',
+      command: binary,
+      args: ['server', '-dev', `-dev-listen-address=127.0.0.1:${port}`, '-dev-no-store-token'],
+      runDir,
+      // The token goes through the environment rather than argv, where every process listing shows it.
+      // HOME points into the run folder so nothing of this server lands in the user's home.
+      env: {
+        ...process.env,
+        HOME: runDir,
+        VAULT_DEV_ROOT_TOKEN_ID: rootToken,
+        VAULT_ADDR: url,
+        VAULT_LOG_LEVEL: 'warn',
+        VAULT_DISABLE_MLOCK: 'true',
+      },
+    });
+    await waitForPeer(peer, {
+      timeoutMs,
+      probe: async () => {
+        const response = await fetchWithTimeout(`${url}/v1/sys/health`);
+        if (response.status !== 200) return false;
+        const health = (await response.json()) as {
+          initialized?: boolean;
+          sealed?: boolean;
+          standby?: boolean;
+        };
+        return health.initialized === true && health.sealed === false && health.standby === false;
+      },
+    });
+    return { name: peer.name, logFile: peer.logFile, stop: peer.stop, url, rootToken };
   });
-  await waitForPeer(peer, {
-    timeoutMs,
-    probe: async () => {
-      const response = await fetchWithTimeout(`${url}/v1/sys/health`);
-      if (response.status !== 200) return false;
-      const health = (await response.json()) as {
-        initialized?: boolean;
-        sealed?: boolean;
-        standby?: boolean;
-      };
-      return health.initialized === true && health.sealed === false && health.standby === false;
-    },
-  });
-  return { name: peer.name, logFile: peer.logFile, stop: peer.stop, url, rootToken };
 }
