@@ -77,3 +77,16 @@ export class ClusterNotFoundError extends Error {
     this.clusterId = opts.clusterId;
   }
 }
+
+/** A lease kept changing hands between "take it" and "fold into it"; the request gave up. */
+export class LeaseContentionError extends Error {
+  override readonly name = 'LeaseContentionError';
+  readonly clusterId: string;
+  readonly attempts: number;
+
+  constructor(opts: { clusterId: string; attempts: number }) {
+    super(`lease of cluster "${opts.clusterId}" kept changing hands under ${opts.attempts} attempts`);
+    this.clusterId = opts.clusterId;
+    this.attempts = opts.attempts;
+  }
+}

@@ -1,0 +1,6 @@
+export { StateFileCorruptError } from './errors.js';
+export {
+  LocalStateStore,
+  type LocalStateStoreOptions,
+  type OpenLocalStateStoreOptions,
+} from './local-state-store.js';
