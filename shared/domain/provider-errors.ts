@@ -34,3 +34,14 @@ export class ProviderError extends Error {
     this.transient = opts.code === 'Throttled' || opts.code === 'Unavailable';
   }
 }
+
+/** A store cannot serve reads as configured (no such store, no or several providers): not transient. */
+export class StoreConfigError extends Error {
+  override readonly name = 'StoreConfigError';
+  readonly storeName: string;
+
+  constructor(storeName: string, detail: string) {
+    super(`SecretStore "${storeName}": ${detail}`);
+    this.storeName = storeName;
+  }
+}

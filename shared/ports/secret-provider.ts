@@ -54,5 +54,6 @@ export type CredentialSource = (key: string, options?: { fresh?: boolean }) => P
 
 /** Builds the provider of a central store (credentials are the control plane's, never a cluster's). */
 export interface SecretProviderFactory {
+  /** Rejects with StoreConfigError (domain/provider-errors) when the store cannot serve reads as configured. */
   forStore(storeName: string): Promise<SecretProvider>;
 }

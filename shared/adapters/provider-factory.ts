@@ -1,0 +1,105 @@
+import { StoreConfigError } from '../domain/provider-errors.js';
+import type { SecretStore } from '../domain/schema.js';
+import type { CredentialSource, SecretProvider, SecretProviderFactory } from '../ports/secret-provider.js';
+import type { StateStore } from '../ports/state-store.js';
+import type { SecretsManagerClients } from './aws-secrets-manager/secrets-manager-clients.js';
+import { SecretsManagerProvider } from './aws-secrets-manager/secrets-manager-provider.js';
+import { NodeVaultApi } from './vault/vault-api.js';
+import { VaultAuthenticator, type VaultIamSigning } from './vault/vault-authenticator.js';
+import { VaultProvider } from './vault/vault-provider.js';
+
+export interface CentralProviderFactoryOptions {
+  stores: Pick<StateStore, 'getStore'>;
+  /** Module-scoped in the handler, so clients and assumed-role credentials survive warm invocations. */
+  secretsManager: SecretsManagerClients;
+  /** Reads Vault tokens / AppRole secret ids that store records reference by key. */
+  credentialSource: CredentialSource;
+  vault?: {
+    /** Signs AWS IAM logins with the function's identity. */
+    iam?: VaultIamSigning;
+    timeoutMs?: number;
+    concurrency?: number;
+  };
+  secretsManagerConcurrency?: number;
+}
+
+/**
+ * Builds the provider of a central store from its record, and keeps it (with its Vault token and
+ * SDK clients) while the record's provider settings stay the same. Every call re-reads the
+ * record, so an edited or deleted store takes effect on the next pass.
+ */
+export class CentralProviderFactory implements SecretProviderFactory {
+  readonly #stores: Pick<StateStore, 'getStore'>;
+  readonly #secretsManager: SecretsManagerClients;
+  readonly #credentialSource: CredentialSource;
+  readonly #vault: NonNullable<CentralProviderFactoryOptions['vault']>;
+  readonly #secretsManagerConcurrency: number | undefined;
+  readonly #providers = new Map<string, { fingerprint: string; provider: SecretProvider }>();
+
+  constructor({
+    stores,
+    secretsManager,
+    credentialSource,
+    vault = {},
+    secretsManagerConcurrency,
+  }: CentralProviderFactoryOptions) {
+    this.#stores = stores;
+    this.#secretsManager = secretsManager;
+    this.#credentialSource = credentialSource;
+    this.#vault = vault;
+    this.#secretsManagerConcurrency = secretsManagerConcurrency;
+  }
+
+  /** Rejects with StoreConfigError when the store is missing or names no usable provider. */
+  async forStore(storeName: string): Promise<SecretProvider> {
+    const store = await this.#stores.getStore(storeName);
+    if (!store) throw new StoreConfigError(storeName, 'no such store');
+    const fingerprint = JSON.stringify(store.spec.provider);
+    const cached = this.#providers.get(storeName);
+    if (cached?.fingerprint === fingerprint) return cached.provider;
+    const provider = this.#build(storeName, store);
+    this.#providers.set(storeName, { fingerprint, provider });
+    return provider;
+  }
+
+  #build(storeName: string, store: SecretStore): SecretProvider {
+    const { awsSecretsManager: aws, vault } = store.spec.provider;
+    if (aws && vault) {
+      throw new StoreConfigError(storeName, 'names more than one provider');
+    }
+    if (aws) {
+      return new SecretsManagerProvider({
+        storeName,
+        region: aws.region,
+        ...(aws.role ? { roleArn: aws.role } : {}),
+        ...(aws.externalId ? { externalId: aws.externalId } : {}),
+        clients: this.#secretsManager,
+        ...(this.#secretsManagerConcurrency ? { concurrency: this.#secretsManagerConcurrency } : {}),
+      });
+    }
+    if (vault) {
+      const api = new NodeVaultApi({
+        server: vault.server,
+        ...(vault.namespace ? { namespace: vault.namespace } : {}),
+        ...(vault.caBundle ? { caBundle: vault.caBundle } : {}),
+        ...(this.#vault.timeoutMs ? { timeoutMs: this.#vault.timeoutMs } : {}),
+      });
+      const authenticator = new VaultAuthenticator({
+        storeName,
+        api,
+        auth: vault.auth,
+        credentialSource: this.#credentialSource,
+        ...(this.#vault.iam ? { iam: this.#vault.iam } : {}),
+      });
+      return new VaultProvider({
+        storeName,
+        api,
+        authenticator,
+        mount: vault.path,
+        kvVersion: vault.version ?? 'v2',
+        ...(this.#vault.concurrency ? { concurrency: this.#vault.concurrency } : {}),
+      });
+    }
+    throw new StoreConfigError(storeName, 'names no provider');
+  }
+}
