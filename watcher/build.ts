@@ -1,0 +1,39 @@
+/**
+ * Bundles the watcher into one ESM file for its image (`npm run build:watcher`): no node_modules in
+ * the image, and only the code the watcher reaches (esbuild drops the rest of the AWS SDK).
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const defaultWatcherBundle = join(here, '..', 'dist', 'watcher', 'watcher.mjs');
+
+export async function buildWatcher({
+  outfile = defaultWatcherBundle,
+}: {
+  outfile?: string;
+} = {}): Promise<string> {
+  await build({
+    entryPoints: [join(here, 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    minify: true,
+    sourcemap: 'linked',
+    legalComments: 'linked',
+    logLevel: 'warning',
+    // Some bundled CommonJS modules call require() for Node built-ins, which ESM output lacks.
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+  });
+  return outfile;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const outfile = await buildWatcher({ ...(process.argv[2] ? { outfile: process.argv[2] } : {}) });
+  console.log(`watcher bundled into ${outfile}`);
+}
