@@ -59,6 +59,11 @@ export type CustomKind = 'ExternalSecret' | 'ClusterExternalSecret';
 export interface ClusterClient {
   readonly clusterId: string;
   listManagedSecrets(opts: { labelSelector: string; namespace?: string }): Promise<LiveSecretMeta[]>;
+  /**
+   * Metadata of one Secret whether or not we manage it (Merge and None targets are someone else's
+   * Secret until we label it), or undefined when it does not exist. Metadata only, like the LIST.
+   */
+  getSecretMeta(namespace: string, name: string): Promise<LiveSecretMeta | undefined>;
   applySecret(
     secret: SecretManifest,
     opts: { fieldManager: string },
