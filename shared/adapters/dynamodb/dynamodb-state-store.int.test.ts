@@ -8,14 +8,17 @@ import {
   ScanCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadPeers } from '../../../infra-tests/helpers/peers.js';
 import { dynamoDbLocalCredentials } from '../../../infra-tests/peers/dynamodb.js';
 import type { ObjectRef, SyncStatus } from '../../domain/records.js';
 import { describeStateStoreContract, ManualClock } from '../state-store-contract.js';
+import { isStaleSnapshot, type SnapshotOrder } from '../state-store-rules.js';
 import { createStateTable, deleteStateTable } from './create-table.js';
 import { DynamoDbStateStore } from './dynamodb-state-store.js';
 import { StateTableNotFoundError } from './errors.js';
+import { newerSnapshotCondition } from './snapshot-conditions.js';
 import { dueShardOf, STATE_TABLE_DESIGN } from './table-design.js';
 
 const runId = randomBytes(4).toString('hex');
@@ -208,5 +211,59 @@ describe('DynamoDbStateStore on DynamoDB Local', () => {
     const missing = new DynamoDbStateStore({ client, tableName: `missing-${runId}` });
     await expect(missing.listClusters()).rejects.toThrow(StateTableNotFoundError);
     await expect(missing.getCluster('x')).rejects.toThrow(`missing-${runId}`);
+  });
+
+  it('should enforce in DynamoDB itself the same snapshot ordering rule the code applies, for every combination', async () => {
+    const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    const orders: SnapshotOrder[] = [];
+    for (const resourceVersion of [undefined, 10, 20]) {
+      for (const generation of [1, 2]) {
+        for (const uid of [undefined, 'a', 'b']) orders.push({ generation, resourceVersion, uid });
+      }
+    }
+    const cases = orders.flatMap((stored) =>
+      [false, true].flatMap((tombstone) =>
+        orders.map((incoming) => ({ stored: { ...stored, tombstone }, incoming })),
+      ),
+    );
+    const itemOf = (i: number, o: SnapshotOrder & { tombstone?: boolean }, seq: number) => ({
+      pk: 'MATRIX',
+      sk: `case-${i}`,
+      seq,
+      gen: o.generation,
+      rvNum: o.resourceVersion,
+      srcUid: o.uid,
+      tomb: o.tombstone ? true : undefined,
+    });
+    for (let i = 0; i < cases.length; i += 25) {
+      const chunk = cases
+        .slice(i, i + 25)
+        .map((c, k) => ({ PutRequest: { Item: itemOf(i + k, c.stored, 1) } }));
+      await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: chunk } }));
+    }
+    const accepted = async (i: number): Promise<boolean> => {
+      const { incoming } = cases[i]!;
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: itemOf(i, incoming, 2),
+            ...newerSnapshotCondition(incoming, 1),
+          }),
+        );
+        return true;
+      } catch (err) {
+        if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+        throw err;
+      }
+    };
+    const verdicts: boolean[] = [];
+    for (let i = 0; i < cases.length; i += 16) {
+      verdicts.push(...(await Promise.all(cases.slice(i, i + 16).map((_, k) => accepted(i + k)))));
+    }
+    const mismatches = cases.filter((c, i) => verdicts[i] === isStaleSnapshot(c.incoming, c.stored));
+    expect(cases).toHaveLength(648);
+    expect(mismatches).toEqual([]);
+    expect(verdicts.filter((v) => !v).length).toBeGreaterThan(100);
   });
 });
