@@ -1,0 +1,217 @@
+/**
+ * Every IAM statement a control-plane function gets beyond its own logs and dead-letter queue, in
+ * one place so least privilege can be read (and is asserted statement by statement in
+ * infra-tests/cdk/iam.test.ts). No statement names an action wildcard; Resource "*" appears only
+ * where the service offers no resource-level permission, and then with a condition where AWS
+ * evaluates one.
+ */
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { ResolvedProps } from '../props.js';
+import type { FunctionName } from '../runtime-contract.js';
+
+export interface PermissionContext {
+  scope: Construct;
+  props: ResolvedProps;
+  tableArn: string;
+  dueIndexArn: string;
+  keyArn: string;
+  hmacKeySecretArn: string;
+  reconcileFunctionArn: string;
+}
+
+/** Items are read by key or by Query; the adapter never Scans (see docs/state-model.md). */
+const TABLE_READ = ['dynamodb:GetItem', 'dynamodb:Query'];
+/** TransactWriteItems is authorized per item as Put/Update/Delete/ConditionCheck. */
+const TABLE_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+/** What each function does with the state table (see the use cases in shared/control-plane). */
+const TABLE_ACCESS: Record<FunctionName, string[]> = {
+  // Reads the reverse index; writes nothing but the short-lived markers that coalesce duplicates.
+  rotation: [...TABLE_READ, 'dynamodb:PutItem'],
+  // Reads the due index and the cluster catalogue; moves each cluster's next drift check forward.
+  sweep: [...TABLE_READ, 'dynamodb:UpdateItem'],
+  ingest: [...TABLE_READ, ...TABLE_WRITE],
+  'reconcile-cluster': [...TABLE_READ, ...TABLE_WRITE],
+  api: [...TABLE_READ, ...TABLE_WRITE],
+};
+
+function secretArns(props: ResolvedProps, scope: Construct, prefixes: string[]): string[] {
+  const { partition, account, region } = Stack.of(scope);
+  const regions = props.secretRegions ?? [region];
+  // Secrets Manager appends "-" and 6 random characters to a name in its ARN: "prefix*" covers
+  // them; the prefix itself is validated to contain no wildcard.
+  return regions.flatMap((r) =>
+    prefixes.map((p) => `arn:${partition}:secretsmanager:${r}:${account}:secret:${p}*`),
+  );
+}
+
+function requestedRegions(props: ResolvedProps, scope: Construct): string[] {
+  return props.secretRegions ?? [Stack.of(scope).region];
+}
+
+function tableStatements(fn: FunctionName, ctx: PermissionContext): iam.PolicyStatement[] {
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'UseStateTable',
+      actions: TABLE_ACCESS[fn],
+      resources: [ctx.tableArn],
+    }),
+  ];
+  // Only the sweep asks "what is due?"; everyone else reads by key.
+  if (fn === 'sweep') {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'QueryDueIndex',
+        actions: ['dynamodb:Query'],
+        resources: [ctx.dueIndexArn],
+      }),
+    );
+  }
+  return statements;
+}
+
+function keyStatement(fn: FunctionName, ctx: PermissionContext): iam.PolicyStatement {
+  const { region, urlSuffix } = Stack.of(ctx.scope);
+  const viaServices = [`dynamodb.${region}.${urlSuffix}`, `sqs.${region}.${urlSuffix}`];
+  if (fn === 'reconcile-cluster') viaServices.push(`secretsmanager.${region}.${urlSuffix}`);
+  // Only through the services that hold our data: the key cannot be used directly.
+  return new iam.PolicyStatement({
+    sid: 'UseStateKeyThroughOurServices',
+    actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+    resources: [ctx.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': viaServices } },
+  });
+}
+
+function invokeReconcileStatement(ctx: PermissionContext): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'InvokeReconcileCluster',
+    actions: ['lambda:InvokeFunction'],
+    resources: [ctx.reconcileFunctionArn],
+  });
+}
+
+function storeSecretStatements(ctx: PermissionContext): iam.PolicyStatement[] {
+  const { props, scope } = ctx;
+  const statements = [
+    new iam.PolicyStatement({
+      sid: 'ReadStoreSecrets',
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resources: secretArns(props, scope, props.secretNamePrefixes),
+    }),
+    // BatchGetSecretValue and ListSecrets have no resource type: IAM accepts only Resource "*".
+    // BatchGetSecretValue still checks secretsmanager:GetSecretValue per secret (the statement
+    // above), so it returns nothing outside the prefixes; ListSecrets returns names and tags, no
+    // values. Both are held to the configured regions, the only condition these actions honour.
+    new iam.PolicyStatement({
+      sid: 'BatchReadAndListSecrets',
+      actions: ['secretsmanager:BatchGetSecretValue', 'secretsmanager:ListSecrets'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:RequestedRegion': requestedRegions(props, scope) } },
+    }),
+  ];
+  if (props.secretKmsKeyArns.length > 0) {
+    const { urlSuffix } = Stack.of(scope);
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DecryptStoreSecrets',
+        actions: ['kms:Decrypt'],
+        resources: props.secretKmsKeyArns,
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': requestedRegions(props, scope).map((r) => `secretsmanager.${r}.${urlSuffix}`),
+          },
+        },
+      }),
+    );
+  }
+  return statements;
+}
+
+function clusterAccessStatements(ctx: PermissionContext, { describeEks }: { describeEks: boolean }) {
+  const { props, scope } = ctx;
+  const { partition, account, region } = Stack.of(scope);
+  const statements = [
+    // Non-EKS clusters: their ServiceAccount token or kubeconfig is kept in Secrets Manager.
+    new iam.PolicyStatement({
+      sid: 'ReadClusterCredentials',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: secretArns(props, scope, [props.clusterCredentialSecretPrefix]),
+    }),
+  ];
+  if (describeEks) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DescribeEksClusters',
+        actions: ['eks:DescribeCluster'],
+        resources: props.eksClusterArns ?? [`arn:${partition}:eks:${region}:${account}:cluster/*`],
+      }),
+    );
+  }
+  if (props.clusterRoleArns.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'AssumeClusterRoles',
+        actions: ['sts:AssumeRole'],
+        resources: props.clusterRoleArns,
+      }),
+    );
+  }
+  return statements;
+}
+
+function assumeStoreRolesStatements({ props }: PermissionContext): iam.PolicyStatement[] {
+  if (props.storeRoleArns.length === 0) return [];
+  return [
+    new iam.PolicyStatement({
+      sid: 'AssumeStoreRoles',
+      actions: ['sts:AssumeRole'],
+      resources: props.storeRoleArns,
+    }),
+  ];
+}
+
+/** The statements of one function's role, by what that function does in ../shared/DESIGN.md. */
+export function permissionsOf(fn: FunctionName, ctx: PermissionContext): iam.PolicyStatement[] {
+  const common = [...tableStatements(fn, ctx), keyStatement(fn, ctx)];
+  switch (fn) {
+    case 'rotation':
+    case 'sweep':
+      // Fan-out only: they never touch a provider or a cluster.
+      return [...common, invokeReconcileStatement(ctx)];
+    case 'ingest':
+      // Re-reads the changed object from its cluster with the control plane's own identity.
+      return [
+        ...common,
+        ...clusterAccessStatements(ctx, { describeEks: false }),
+        invokeReconcileStatement(ctx),
+      ];
+    case 'reconcile-cluster':
+      return [
+        ...common,
+        ...storeSecretStatements(ctx),
+        ...assumeStoreRolesStatements(ctx),
+        ...clusterAccessStatements(ctx, { describeEks: true }),
+        new iam.PolicyStatement({
+          sid: 'ReadHmacKey',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [ctx.hmacKeySecretArn],
+        }),
+      ];
+    case 'api':
+      // Registration reads the EKS endpoint and CA and checks RBAC; force-sync fans out.
+      return [
+        ...common,
+        ...clusterAccessStatements(ctx, { describeEks: true }),
+        invokeReconcileStatement(ctx),
+      ];
+  }
+}
