@@ -108,7 +108,9 @@ interface IngestContext {
 /** What a full-list digest says we missed: objects that changed, and snapshots whose object may be gone. */
 async function digestWork(state: StateStore, clusterId: string, digest: ChangeDigest) {
   const snapshots = (await state.listSnapshots(clusterId)).filter((s) => s.source.kind === digest.kind);
-  const stored = new Map(snapshots.map((s) => [`${s.source.namespace ?? ''}/${s.source.name}`, s] as const));
+  const stored = new Map<string, DesiredSnapshot>(
+    snapshots.map((s) => [`${s.source.namespace ?? ''}/${s.source.name}`, s]),
+  );
   const listed = new Set<string>();
   const targets: Array<{ kind: WatchedKind; namespace?: string; name: string }> = [];
   for (const o of digest.objects) {
