@@ -1,7 +1,8 @@
 /**
- * What can go wrong talking to a member cluster's API server, as small typed errors so reconcile
+ * What a ClusterClient throws, as small typed errors every implementation shares, so reconcile
  * can tell "this object failed" (Forbidden, Invalid, Conflict) from "this cluster is gone"
- * (Unreachable, Unauthorized). Messages name the cluster, verb and object, never a Secret value.
+ * (Unreachable, Unauthorized) without knowing the adapter. Messages name the cluster, verb and
+ * object, never a Secret value.
  */
 
 export type KubeErrorKind =
@@ -25,7 +26,7 @@ export interface KubeErrorDetails {
   cause?: unknown;
 }
 
-/** Base of every error the Kubernetes adapter throws for an API call. */
+/** Base of every error a ClusterClient throws for an API call. */
 export abstract class KubeApiError extends Error {
   abstract readonly kind: KubeErrorKind;
   readonly clusterId: string;

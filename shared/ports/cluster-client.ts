@@ -22,6 +22,7 @@ export interface LiveSecretMeta {
 export interface SecretManifest {
   namespace: string;
   name: string;
+  /** Empty: leave the live Secret's type alone (a Merge target is someone else's Secret). */
   type: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;

@@ -1,5 +1,6 @@
 export * from './clock.js';
 export type * from './cluster-client.js';
+export * from './cluster-client-errors.js';
 export type * from './invoker.js';
 export type * from './secret-provider.js';
 export type * from './state-store.js';

@@ -132,9 +132,9 @@ export class KubeClusterClient implements ClusterClient {
       apiVersion: 'v1',
       kind: 'Secret',
       metadata,
-      type: secret.type,
       data: secret.data,
     };
+    if (secret.type) body.type = secret.type;
     // Only claim the field when it is set: a false here would be ours to keep forever.
     if (secret.immutable) body.immutable = true;
     const secretValues = Object.values(secret.data).flatMap((b64) => [
