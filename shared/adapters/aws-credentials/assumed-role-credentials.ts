@@ -68,6 +68,9 @@ export class AssumedRoleCredentialCache {
     const id = JSON.stringify([params.roleArn, params.externalId ?? '', params.sessionName]);
     const cached = this.#entries.get(id);
     if (cached && (cached.refreshAt === undefined || this.#clock.now().getTime() < cached.refreshAt)) {
+      // Re-insert: Map order doubles as least-recently-used order.
+      this.#entries.delete(id);
+      this.#entries.set(id, cached);
       return cached.credentials;
     }
     const entry: Entry = { credentials: this.#assume(params) };

@@ -33,8 +33,11 @@ export function secretsManagerCredentialSource({
     const hit = cache.get(key);
     if (hit && !options.fresh && now < hit.until) return hit.value;
     const value = read(client, `${prefix}${key}`, key);
-    cache.set(key, { value, until: now + ttlMs });
-    value.catch(() => cache.delete(key));
+    const entry = { value, until: now + ttlMs };
+    cache.set(key, entry);
+    value.catch(() => {
+      if (cache.get(key) === entry) cache.delete(key);
+    });
     return value;
   };
 }

@@ -23,9 +23,9 @@ export function relativeKey(mount: string, kv: KvVersion, key: string): string {
   if (m && rel.startsWith(`${m}/`)) {
     rel = trimSlashes(rel.slice(m.length));
     if (kv === 'v2') {
-      for (const prefix of ['data/', 'metadata/']) {
-        if (rel.startsWith(prefix)) {
-          rel = rel.slice(prefix.length);
+      for (const segment of ['data', 'metadata']) {
+        if (rel === segment || rel.startsWith(`${segment}/`)) {
+          rel = rel.slice(segment.length + 1);
           break;
         }
       }
