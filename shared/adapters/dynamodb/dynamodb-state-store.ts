@@ -579,15 +579,14 @@ export class DynamoDbStateStore implements StateStore {
     let update =
       'SET #kind = :kind, #clusterId = :clusterId, #holder = :holder, #expiresAtMs = :exp, #expiresAt = :expIso, #purgeAt = :purge';
     // A pass that starts now covers whatever was folded in before it started.
-    names['#followObjects'] = 'followObjects';
     if (scope.kind === 'all') {
       names['#followAll'] = 'followAll';
+      names['#followObjects'] = 'followObjects';
       update += ' REMOVE #followAll, #followObjects';
     } else if (scope.objects.length > 0) {
-      update += ' DELETE #followObjects :mine';
+      names['#followObjects'] = 'followObjects';
       values[':mine'] = new Set(scope.objects.map(scopeObjectId));
-    } else {
-      delete names['#followObjects'];
+      update += ' DELETE #followObjects :mine';
     }
     try {
       await this.#call(() =>
