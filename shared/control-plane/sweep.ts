@@ -5,7 +5,7 @@ import type { StateStore } from '../ports/state-store.js';
 import { groupByCluster } from './group-by-cluster.js';
 
 export interface SweepDeps {
-  state: Pick<StateStore, 'listDue' | 'listClusters' | 'putCluster'>;
+  state: Pick<StateStore, 'listDue' | 'listClusters' | 'patchClusterState'>;
   invoker: Invoker;
   clock: Clock;
   /** How often each cluster gets a whole-cluster drift check (one metadata LIST when nothing changed). */
@@ -54,7 +54,8 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
   }
   const results = await Promise.allSettled(jobs.map((j) => j.run));
 
-  // Only a drift check that was actually queued moves the cluster's next check forward.
+  // Only a drift check that was actually queued moves the cluster's next check forward; a patch
+  // (not a put) so a label the CLI changed meanwhile is never written back.
   const queuedDrift = new Set(
     jobs.filter((j, i) => j.drift && results[i]?.status === 'fulfilled').map((j) => j.clusterId),
   );
@@ -62,7 +63,7 @@ export async function runSweep(deps: SweepDeps): Promise<SweepResult> {
   await Promise.all(
     driftDue
       .filter((c) => queuedDrift.has(c.clusterId))
-      .map((c) => deps.state.putCluster({ ...c, nextDriftCheckAt: next, updatedAt: now.toISOString() })),
+      .map((c) => deps.state.patchClusterState(c.clusterId, { nextDriftCheckAt: next })),
   );
   const failed = results.filter((r) => r.status === 'rejected');
   if (failed.length > 0) {
