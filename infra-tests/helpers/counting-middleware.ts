@@ -6,7 +6,7 @@
 import type { MiddlewareStack } from '@smithy/types';
 
 export interface RequestCounts {
-  /** Logical calls per command name (one per `client.send`). */
+  /** Logical calls per operation name, e.g. BatchGetSecretValue (one per `client.send`). */
   readonly commands: Readonly<Record<string, number>>;
   /** Wire attempts per command name: a call retried twice counts three. */
   readonly attempts: Readonly<Record<string, number>>;
@@ -30,12 +30,14 @@ export function countRequests(
   const options = { ...defaults, ...opts };
   const commands: Record<string, number> = {};
   const attempts: Record<string, number> = {};
-  const bump = (into: Record<string, number>, name: string) => {
+  // Counted under the API operation name (BatchGetSecretValue), not the class (…Command).
+  const bump = (into: Record<string, number>, commandName: string | undefined) => {
+    const name = (commandName ?? 'unknown').replace(/Command$/, '');
     into[name] = (into[name] ?? 0) + 1;
   };
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      bump(commands, context.commandName ?? 'unknown');
+      bump(commands, context.commandName);
       return next(args);
     },
     { step: 'initialize', name: `${options.name}Commands`, priority: 'high' },
@@ -44,7 +46,7 @@ export function countRequests(
   // so a deserialize-step middleware sees every attempt.
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      bump(attempts, context.commandName ?? 'unknown');
+      bump(attempts, context.commandName);
       return next(args);
     },
     { step: 'deserialize', name: `${options.name}Attempts`, priority: 'high' },
