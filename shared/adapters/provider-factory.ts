@@ -63,7 +63,9 @@ export class CentralProviderFactory implements SecretProviderFactory {
   }
 
   #build(storeName: string, store: SecretStore): SecretProvider {
-    const { awsSecretsManager: aws, vault } = store.spec.provider;
+    const { awsSecretsManager: aws, vault, file } = store.spec.provider;
+    // A file on someone's disk must never become a production source of secrets.
+    if (file) throw new StoreConfigError(storeName, 'the file provider is served by dev mode only');
     if (aws && vault) {
       throw new StoreConfigError(storeName, 'names more than one provider');
     }

@@ -496,14 +496,33 @@ export const VaultProvider = T.Object(
 );
 export type VaultProvider = Static<typeof VaultProvider>;
 
+/**
+ * Dev mode only: values from a local YAML/JSON file (key -> string or JSON object). The AWS runtime
+ * refuses stores that use it, so a file on a laptop can never become a production source.
+ */
+export const FileProvider = T.Object(
+  {
+    path: T.String({
+      minLength: 1,
+      description: "Path of the YAML or JSON file on the dev-mode control plane's disk.",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type FileProvider = Static<typeof FileProvider>;
+
 export const SecretStoreSpec = T.Object(
   {
     provider: T.Object(
-      { awsSecretsManager: T.Optional(AwsSecretsManagerProvider), vault: T.Optional(VaultProvider) },
+      {
+        awsSecretsManager: T.Optional(AwsSecretsManagerProvider),
+        vault: T.Optional(VaultProvider),
+        file: T.Optional(FileProvider),
+      },
       {
         additionalProperties: false,
         ...cel({
-          rule: 'has(self.awsSecretsManager) != has(self.vault)',
+          rule: '(has(self.awsSecretsManager) ? 1 : 0) + (has(self.vault) ? 1 : 0) + (has(self.file) ? 1 : 0) == 1',
           message: 'set exactly one provider',
         }),
       },

@@ -88,9 +88,11 @@ export function validateSecretStore(obj: unknown): ValidationResult<SecretStore>
   return run(obj, SecretStore, (store, issues) => {
     checkMetadataName(store.metadata.name, issues);
     const { provider, accessPolicy } = store.spec;
-    const providers = [provider.awsSecretsManager, provider.vault].filter((p) => p !== undefined);
+    const providers = [provider.awsSecretsManager, provider.vault, provider.file].filter(
+      (p) => p !== undefined,
+    );
     if (providers.length !== 1) {
-      issues.push({ path: 'spec.provider', message: 'set exactly one of awsSecretsManager or vault' });
+      issues.push({ path: 'spec.provider', message: 'set exactly one of awsSecretsManager, vault or file' });
     }
     if (provider.vault) {
       const server = parseUrl(provider.vault.server);
