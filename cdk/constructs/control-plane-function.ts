@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bundlePathOf } from '../bundles.js';
-import { acknowledgeNagFinding } from '../nag.js';
+import { acknowledgeNagFinding, wildcardResourceFindings } from '../nag.js';
 import type { VpcPlacementProps } from '../props.js';
 import { type FunctionName, METRICS_NAMESPACE, serviceNameOf } from '../runtime-contract.js';
 
@@ -144,16 +144,10 @@ export class ControlPlaneFunction extends Construct {
       this.role,
       'AwsSolutions-IAM5[Resource::*]',
       'X-Ray has no resource-level permissions: xray:PutTraceSegments and xray:PutTelemetryRecords ' +
-        'only accept Resource "*" (added by Tracing.ACTIVE for the Powertools tracer).' +
-        (vpc
-          ? ' In a VPC, Lambda manages the network interfaces with this role; EC2 scopes neither the ' +
-            'Describe calls nor interfaces that do not exist yet, so those actions need "*" too.'
-          : ''),
+        'only accept Resource "*" (added by Tracing.ACTIVE for the Powertools tracer).',
     );
     if (vpc) {
-      // Lambda creates the function's network interfaces with its execution role; EC2 offers no
-      // resource-level scoping for the describe call and the interfaces do not exist beforehand.
-      this.role.addToPrincipalPolicy(
+      this.allow(
         new iam.PolicyStatement({
           sid: 'ManageVpcNetworkInterfaces',
           actions: [
@@ -166,12 +160,21 @@ export class ControlPlaneFunction extends Construct {
           ],
           resources: ['*'],
         }),
+        'In a VPC, Lambda creates and deletes the function network interfaces with this role; EC2 ' +
+          'scopes neither the Describe calls nor interfaces that do not exist yet, so they take "*".',
       );
     }
   }
 
-  /** Adds statements to this function's role (and only this function's). */
-  allow(...statements: iam.PolicyStatement[]): void {
-    for (const statement of statements) this.role.addToPrincipalPolicy(statement);
+  /**
+   * Adds a statement to this function's role (and only this function's). A statement with a
+   * wildcard resource must say why; the reason becomes its cdk-nag acknowledgment.
+   */
+  allow(statement: iam.PolicyStatement, wildcardReason?: string): void {
+    const findings = wildcardResourceFindings(this, statement);
+    for (const finding of findings) {
+      acknowledgeNagFinding(this.role, finding, wildcardReason ?? '');
+    }
+    this.role.addToPrincipalPolicy(statement);
   }
 }

@@ -118,7 +118,9 @@ export class ControlPlaneFunctions extends Construct {
       hmacKeySecretArn: state.hmacKeySecret.secretArn,
       reconcileFunctionArn: reconcile.function.functionArn,
     };
-    for (const fn of Object.values(this.byName)) fn.allow(...permissionsOf(fn.name, ctx));
+    for (const fn of Object.values(this.byName)) {
+      for (const grant of permissionsOf(fn.name, ctx)) fn.allow(grant.statement, grant.wildcardReason);
+    }
 
     // A run that finds its cluster leased folds into the holder's follow-up pass, which the holder
     // starts by invoking itself. In the role's default policy this would be a dependency cycle

@@ -11,6 +11,17 @@ import type { Construct } from 'constructs';
 import type { ResolvedProps } from '../props.js';
 import type { FunctionName } from '../runtime-contract.js';
 
+/** A statement, and why any wildcard in its resources is the narrowest AWS allows. */
+export interface Grant {
+  statement: iam.PolicyStatement;
+  wildcardReason?: string;
+}
+
+const SECRET_PREFIX_REASON =
+  'Secrets Manager appends "-" and 6 random characters to every secret name in its ARN, so ' +
+  '"<prefix>*" is the only way to name the secrets under an operator-configured prefix; the ' +
+  'prefix is validated to hold no wildcard of its own.';
+
 export interface PermissionContext {
   scope: Construct;
   props: ResolvedProps;
@@ -57,7 +68,7 @@ function requestedRegions(props: ResolvedProps, scope: Construct): string[] {
   return props.secretRegions ?? [Stack.of(scope).region];
 }
 
-function tableStatements(fn: FunctionName, ctx: PermissionContext): iam.PolicyStatement[] {
+function tableStatements(fn: FunctionName, ctx: PermissionContext): Grant[] {
   const statements = [
     new iam.PolicyStatement({
       sid: 'UseStateTable',
@@ -75,53 +86,63 @@ function tableStatements(fn: FunctionName, ctx: PermissionContext): iam.PolicySt
       }),
     );
   }
-  return statements;
+  return statements.map((statement) => ({ statement }));
 }
 
-function keyStatement(fn: FunctionName, ctx: PermissionContext): iam.PolicyStatement {
+function keyGrant(fn: FunctionName, ctx: PermissionContext): Grant {
   const { region, urlSuffix } = Stack.of(ctx.scope);
   const viaServices = [`dynamodb.${region}.${urlSuffix}`, `sqs.${region}.${urlSuffix}`];
   if (fn === 'reconcile-cluster') viaServices.push(`secretsmanager.${region}.${urlSuffix}`);
   // Only through the services that hold our data: the key cannot be used directly.
-  return new iam.PolicyStatement({
-    sid: 'UseStateKeyThroughOurServices',
-    actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
-    resources: [ctx.keyArn],
-    conditions: { StringEquals: { 'kms:ViaService': viaServices } },
-  });
+  return {
+    statement: new iam.PolicyStatement({
+      sid: 'UseStateKeyThroughOurServices',
+      actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: [ctx.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': viaServices } },
+    }),
+  };
 }
 
-function invokeReconcileStatement(ctx: PermissionContext): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    sid: 'InvokeReconcileCluster',
-    actions: ['lambda:InvokeFunction'],
-    resources: [ctx.reconcileFunctionArn],
-  });
+function invokeReconcileGrant(ctx: PermissionContext): Grant {
+  return {
+    statement: new iam.PolicyStatement({
+      sid: 'InvokeReconcileCluster',
+      actions: ['lambda:InvokeFunction'],
+      resources: [ctx.reconcileFunctionArn],
+    }),
+  };
 }
 
-function storeSecretStatements(ctx: PermissionContext): iam.PolicyStatement[] {
+function storeSecretGrants(ctx: PermissionContext): Grant[] {
   const { props, scope } = ctx;
-  const statements = [
-    new iam.PolicyStatement({
-      sid: 'ReadStoreSecrets',
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      resources: secretArns(props, scope, props.secretNamePrefixes),
-    }),
-    // BatchGetSecretValue and ListSecrets have no resource type: IAM accepts only Resource "*".
-    // BatchGetSecretValue still checks secretsmanager:GetSecretValue per secret (the statement
-    // above), so it returns nothing outside the prefixes; ListSecrets returns names and tags, no
-    // values. Both are held to the configured regions, the only condition these actions honour.
-    new iam.PolicyStatement({
-      sid: 'BatchReadAndListSecrets',
-      actions: ['secretsmanager:BatchGetSecretValue', 'secretsmanager:ListSecrets'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:RequestedRegion': requestedRegions(props, scope) } },
-    }),
+  const grants: Grant[] = [
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'ReadStoreSecrets',
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        resources: secretArns(props, scope, props.secretNamePrefixes),
+      }),
+      wildcardReason: SECRET_PREFIX_REASON,
+    },
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'BatchReadAndListSecrets',
+        actions: ['secretsmanager:BatchGetSecretValue', 'secretsmanager:ListSecrets'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:RequestedRegion': requestedRegions(props, scope) } },
+      }),
+      wildcardReason:
+        'BatchGetSecretValue and ListSecrets have no resource type, so IAM accepts only Resource "*". ' +
+        'BatchGetSecretValue still checks secretsmanager:GetSecretValue per secret (ReadStoreSecrets, ' +
+        'prefix-scoped), so it returns nothing outside the prefixes; ListSecrets returns names and tags, ' +
+        'never values. Both are held to the configured regions with aws:RequestedRegion.',
+    },
   ];
   if (props.secretKmsKeyArns.length > 0) {
     const { urlSuffix } = Stack.of(scope);
-    statements.push(
-      new iam.PolicyStatement({
+    grants.push({
+      statement: new iam.PolicyStatement({
         sid: 'DecryptStoreSecrets',
         actions: ['kms:Decrypt'],
         resources: props.secretKmsKeyArns,
@@ -131,87 +152,90 @@ function storeSecretStatements(ctx: PermissionContext): iam.PolicyStatement[] {
           },
         },
       }),
-    );
+    });
   }
-  return statements;
+  return grants;
 }
 
-function clusterAccessStatements(ctx: PermissionContext, { describeEks }: { describeEks: boolean }) {
+function clusterAccessGrants(ctx: PermissionContext, { describeEks }: { describeEks: boolean }): Grant[] {
   const { props, scope } = ctx;
   const { partition, account, region } = Stack.of(scope);
-  const statements = [
-    // Non-EKS clusters: their ServiceAccount token or kubeconfig is kept in Secrets Manager.
-    new iam.PolicyStatement({
-      sid: 'ReadClusterCredentials',
-      actions: ['secretsmanager:GetSecretValue'],
-      resources: secretArns(props, scope, [props.clusterCredentialSecretPrefix]),
-    }),
+  const grants: Grant[] = [
+    {
+      // Non-EKS clusters: their ServiceAccount token or kubeconfig is kept in Secrets Manager.
+      statement: new iam.PolicyStatement({
+        sid: 'ReadClusterCredentials',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: secretArns(props, scope, [props.clusterCredentialSecretPrefix]),
+      }),
+      wildcardReason: SECRET_PREFIX_REASON,
+    },
   ];
   if (describeEks) {
-    statements.push(
-      new iam.PolicyStatement({
+    grants.push({
+      statement: new iam.PolicyStatement({
         sid: 'DescribeEksClusters',
         actions: ['eks:DescribeCluster'],
         resources: props.eksClusterArns ?? [`arn:${partition}:eks:${region}:${account}:cluster/*`],
       }),
-    );
+      wildcardReason:
+        'Clusters join the fleet at run time (fleet-secrets clusters add), so by default any EKS cluster of ' +
+        'this account and region may be described (read-only: endpoint and CA, no access to the cluster). ' +
+        'Operators who know their fleet list it in eksClusterArns, which removes the wildcard.',
+    });
   }
   if (props.clusterRoleArns.length > 0) {
-    statements.push(
-      new iam.PolicyStatement({
+    grants.push({
+      statement: new iam.PolicyStatement({
         sid: 'AssumeClusterRoles',
         actions: ['sts:AssumeRole'],
         resources: props.clusterRoleArns,
       }),
-    );
+    });
   }
-  return statements;
+  return grants;
 }
 
-function assumeStoreRolesStatements({ props }: PermissionContext): iam.PolicyStatement[] {
+function assumeStoreRolesGrants({ props }: PermissionContext): Grant[] {
   if (props.storeRoleArns.length === 0) return [];
   return [
-    new iam.PolicyStatement({
-      sid: 'AssumeStoreRoles',
-      actions: ['sts:AssumeRole'],
-      resources: props.storeRoleArns,
-    }),
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'AssumeStoreRoles',
+        actions: ['sts:AssumeRole'],
+        resources: props.storeRoleArns,
+      }),
+    },
   ];
 }
 
-/** The statements of one function's role, by what that function does in ../shared/DESIGN.md. */
-export function permissionsOf(fn: FunctionName, ctx: PermissionContext): iam.PolicyStatement[] {
-  const common = [...tableStatements(fn, ctx), keyStatement(fn, ctx)];
+/** The grants of one function's role, by what that function does in ../shared/DESIGN.md. */
+export function permissionsOf(fn: FunctionName, ctx: PermissionContext): Grant[] {
+  const common = [...tableStatements(fn, ctx), keyGrant(fn, ctx)];
   switch (fn) {
     case 'rotation':
     case 'sweep':
       // Fan-out only: they never touch a provider or a cluster.
-      return [...common, invokeReconcileStatement(ctx)];
+      return [...common, invokeReconcileGrant(ctx)];
     case 'ingest':
       // Re-reads the changed object from its cluster with the control plane's own identity.
-      return [
-        ...common,
-        ...clusterAccessStatements(ctx, { describeEks: false }),
-        invokeReconcileStatement(ctx),
-      ];
+      return [...common, ...clusterAccessGrants(ctx, { describeEks: false }), invokeReconcileGrant(ctx)];
     case 'reconcile-cluster':
       return [
         ...common,
-        ...storeSecretStatements(ctx),
-        ...assumeStoreRolesStatements(ctx),
-        ...clusterAccessStatements(ctx, { describeEks: true }),
-        new iam.PolicyStatement({
-          sid: 'ReadHmacKey',
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: [ctx.hmacKeySecretArn],
-        }),
+        ...storeSecretGrants(ctx),
+        ...assumeStoreRolesGrants(ctx),
+        ...clusterAccessGrants(ctx, { describeEks: true }),
+        {
+          statement: new iam.PolicyStatement({
+            sid: 'ReadHmacKey',
+            actions: ['secretsmanager:GetSecretValue'],
+            resources: [ctx.hmacKeySecretArn],
+          }),
+        },
       ];
     case 'api':
       // Registration reads the EKS endpoint and CA and checks RBAC; force-sync fans out.
-      return [
-        ...common,
-        ...clusterAccessStatements(ctx, { describeEks: true }),
-        invokeReconcileStatement(ctx),
-      ];
+      return [...common, ...clusterAccessGrants(ctx, { describeEks: true }), invokeReconcileGrant(ctx)];
   }
 }
