@@ -1,11 +1,16 @@
+export * from './base64.js';
+export * from './diff.js';
 export * from './duration.js';
 export * from './errors.js';
 export * from './expand.js';
 export * from './glob.js';
+export * from './hmac.js';
 export * from './label-selector.js';
 export * from './labels.js';
 export * from './plan.js';
 export * from './policy.js';
 export * from './refresh.js';
+export type * from './rendered-secret.js';
 export * from './schema.js';
+export { checkTemplateSyntax } from './template/index.js';
 export * from './validate.js';

@@ -44,3 +44,14 @@ export function sourceAnnotationValue(src: SecretSource): string {
 export function ownerLabelValue(src: SecretSource): string {
   return createHash('sha256').update(sourceAnnotationValue(src)).digest('hex').slice(0, 40);
 }
+
+/**
+ * Field manager of a write. Owner/Orphan targets have one writer, so one manager is enough;
+ * Merge targets can be shared by several objects, and server-side apply drops the fields a
+ * manager stops sending, so each Merge source gets a manager of its own.
+ */
+export function fieldManagerFor(src: SecretSource, creationPolicy: string | undefined): string {
+  return creationPolicy === 'Merge'
+    ? `${FIELD_MANAGER}-merge-${ownerLabelValue(src).slice(0, 16)}`
+    : FIELD_MANAGER;
+}

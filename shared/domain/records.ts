@@ -2,7 +2,7 @@
  * Records the control plane keeps centrally (DynamoDB in AWS, a local file in dev mode). None of
  * them ever holds a secret value: data is represented by a keyed HMAC and provider version ids.
  */
-import type { Condition, ExternalSecretSpec, LabelSelector } from './schema.js';
+import type { Condition, CreationPolicy, DeletionPolicy, ExternalSecretSpec, LabelSelector } from './schema.js';
 
 /** One desired Secret in one cluster: the unit that reconcile, status and the reverse index speak of. */
 export interface ObjectRef {
@@ -74,10 +74,17 @@ export interface SyncStatus extends ObjectRef {
   dataHmac?: string;
   /** resourceVersion our last write left on the live Secret: a different live one is drift. */
   writtenResourceVersion?: string;
+  /** Our last write made the Secret immutable: its data can then only change by re-creation. */
+  writtenImmutable?: boolean;
   /** `${storeName}/${key}` -> provider version id that reached the cluster. */
   syncedVersions?: Record<string, string>;
   /** Keys this object wrote, so Merge and deletionPolicy Merge remove only ours. */
   ownedKeys?: string[];
+  /** The policies our last write followed: what to do with the Secret once the object is gone. */
+  creationPolicy?: CreationPolicy;
+  deletionPolicy?: DeletionPolicy;
+  /** Server-side apply field manager of our writes (each Merge source has its own). */
+  fieldManager?: string;
   lastSyncAt?: string;
   lastAttemptAt?: string;
   attempts: number;
