@@ -6,6 +6,10 @@ V=${DYNAMODB_LOCAL_VERSION:-$(node -p "require('$here/versions.json').dynamodbLo
 CACHE=${FLEET_SECRETS_CACHE:-$HOME/.cache/fleet-secrets}
 OUT="$CACHE/dynamodb-local-$V"
 if [ -f "$OUT/.installed" ]; then echo "dynamodb-local $V cached at $OUT"; exit 0; fi
+# Parallel runs on one machine (several clones, several CI jobs) wait for one install instead of
+# clobbering each other's work.
+mkdir -p "$CACHE" && exec 9>"$OUT.lock" && flock 9
+if [ -f "$OUT/.installed" ]; then echo "dynamodb-local $V cached at $OUT"; exit 0; fi
 start=$(date +%s)
 rm -rf "$OUT" && mkdir -p "$OUT"
 mvn -B -q -f "$here/dynamodb/pom.xml" "-Ddynamodb.local.version=$V" dependency:copy-dependencies \

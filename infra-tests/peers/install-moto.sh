@@ -8,6 +8,10 @@ OUT="$CACHE/moto-$V"
 # venv scripts hard-code their own path, so the venv is built in place and a marker written last
 # tells a finished install from an interrupted one.
 if [ -f "$OUT/.installed" ]; then echo "moto $V cached at $OUT"; exit 0; fi
+# Parallel runs on one machine (several clones, several CI jobs) wait for one install instead of
+# clobbering each other's work.
+mkdir -p "$CACHE" && exec 9>"$OUT.lock" && flock 9
+if [ -f "$OUT/.installed" ]; then echo "moto $V cached at $OUT"; exit 0; fi
 start=$(date +%s)
 rm -rf "$OUT" && mkdir -p "$CACHE"
 python3 -m venv "$OUT"
