@@ -650,6 +650,23 @@ export function describeStateStoreContract(implementation: string, harness: Stat
       });
     });
 
+    describe('event claims', () => {
+      it('should claim an event once, refuse a duplicate within the TTL, and allow it again after', async () => {
+        const key = unique('secret@v2');
+        expect(await store.claimEvent(key, 60_000)).toBe(true);
+        expect(await store.claimEvent(key, 60_000)).toBe(false);
+        expect(await store.claimEvent(unique('other@v2'), 60_000)).toBe(true);
+        clock.advance(60_001);
+        expect(await store.claimEvent(key, 60_000)).toBe(true);
+      });
+
+      it('should give exactly one of several concurrent claimers the event', async () => {
+        const key = unique('race');
+        const results = await Promise.all(Array.from({ length: 6 }, () => store.claimEvent(key, 60_000)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
     describe('per-cluster leases', () => {
       const TTL = 30_000;
 

@@ -87,6 +87,7 @@ describe('fanOutSecretChanges', () => {
     const state = new LocalStateStore({ clock: clock() });
     let queries = 0;
     const counted = {
+      claimEvent: (key: string, ttl: number) => state.claimEvent(key, ttl),
       findDependents: async (store: string, key: string) => {
         queries++;
         return state.findDependents(store, key);
@@ -111,6 +112,19 @@ describe('fanOutSecretChanges', () => {
     ]);
     expect(result.duplicates).toBe(1);
     expect(result.indexQueries).toBe(1);
+    expect(invoker.invocations).toHaveLength(1);
+  });
+
+  it('should drop the second delivery of a change that another invocation already handled', async () => {
+    const state = new LocalStateStore({ clock: clock() });
+    await state.putSnapshot(snapshot('c1', 'ns', 'db', ['prod/db']));
+    const { invoker } = recordingInvoker();
+    await fanOutSecretChanges({ state, invoker, region: 'eu-west-1' }, [change('prod/db', 'v2')]);
+    const second = await fanOutSecretChanges({ state, invoker, region: 'eu-west-1' }, [
+      { ...change('prod/db', 'v2'), via: 'AWS API Call via CloudTrail:PutSecretValue' },
+    ]);
+    expect(second.claimedElsewhere).toBe(1);
+    expect(second.indexQueries).toBe(0);
     expect(invoker.invocations).toHaveLength(1);
   });
 });

@@ -6,15 +6,21 @@ import { groupByCluster } from './group-by-cluster.js';
 import { awsIndexPartition } from './index-refs.js';
 
 export interface RotationFanoutDeps {
-  state: Pick<StateStore, 'findDependents'>;
+  state: Pick<StateStore, 'findDependents' | 'claimEvent'>;
   invoker: Invoker;
   /** Default region for events that name a secret without an ARN. */
   region: string;
+  /** How long a change is remembered, so its second delivery (the other event path) is dropped. */
+  dedupeWindowMs?: number;
 }
+
+const DEFAULT_DEDUPE_WINDOW_MS = 10 * 60_000;
 
 export interface RotationFanoutResult {
   changes: number;
+  /** Changes seen in this batch more than once, or already handled by another invocation. */
   duplicates: number;
+  claimedElsewhere: number;
   indexQueries: number;
   dependents: number;
   invocations: Array<{ clusterId: string; objects: number }>;
@@ -25,11 +31,20 @@ export interface RotationFanoutResult {
  * nobody depends on costs one reverse-index query and nothing else.
  */
 export async function fanOutSecretChanges(
-  { state, invoker, region }: RotationFanoutDeps,
+  { state, invoker, region, dedupeWindowMs = DEFAULT_DEDUPE_WINDOW_MS }: RotationFanoutDeps,
   changes: SecretChange[],
 ): Promise<RotationFanoutResult> {
   const unique = new Map<string, SecretChange>();
   for (const change of changes) unique.set(changeDedupeKey(change), change);
+  // Across invocations: the native event and CloudTrail's copy of one change arrive separately.
+  let claimedElsewhere = 0;
+  for (const [key, change] of unique) {
+    if (!change.versionId) continue;
+    if (!(await state.claimEvent(key, dedupeWindowMs))) {
+      unique.delete(key);
+      claimedElsewhere++;
+    }
+  }
 
   // Several versions of one secret in one batch need only one look-up.
   const bySecret = new Map<string, SecretChange>();
@@ -79,6 +94,7 @@ export async function fanOutSecretChanges(
   return {
     changes: changes.length,
     duplicates: changes.length - unique.size,
+    claimedElsewhere,
     indexQueries,
     dependents,
     invocations,

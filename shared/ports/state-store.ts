@@ -69,6 +69,13 @@ export interface StateStore {
   /** Objects whose nextRefreshAt is before `before`, across all clusters. */
   listDue(before: Date, limit?: number): Promise<ObjectRef[]>;
 
+  // event de-duplication
+  /**
+   * Records that an event key was seen; true the first time within `ttlMs`, false after. The
+   * same secret change arrives natively and via CloudTrail: only the first starts work.
+   */
+  claimEvent(key: string, ttlMs: number): Promise<boolean>;
+
   // per-cluster leases
   acquireLease(
     clusterId: string,

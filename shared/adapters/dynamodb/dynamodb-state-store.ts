@@ -36,6 +36,7 @@ import type {
 } from '../../ports/state-store.js';
 import {
   ClusterNotFoundError,
+  InvalidStateRecordError,
   LeaseContentionError,
   SnapshotContentionError,
   StatusConflictError,
@@ -66,6 +67,7 @@ import {
   clusterPartition,
   dependentKey,
   dependentsPartition,
+  eventClaimKey,
   FLEET_EXTERNAL_SECRETS_PK,
   fleetExternalSecretKey,
   type ItemKey,
@@ -466,6 +468,36 @@ export class DynamoDbStateStore implements StateStore {
       .map((i) => ({ ref: this.#refOf(i), at: Number(i[dueIndex.sortKey.name]) }))
       .sort((a, b) => a.at - b.at || compareObjectRefs(a.ref, b.ref));
     return (limit === undefined ? due : due.slice(0, limit)).map((d) => d.ref);
+  }
+
+  // ---- event de-duplication ----
+
+  async claimEvent(key: string, ttlMs: number): Promise<boolean> {
+    if (!key) throw new InvalidStateRecordError({ field: 'event key', problem: 'is empty' });
+    const now = this.#clock.now().getTime();
+    try {
+      await this.#call(() =>
+        this.#doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...eventClaimKey(key),
+              kind: 'eventClaim',
+              expiresAtMs: now + ttlMs,
+              // DynamoDB's TTL sweep is lazy: the condition below, not the sweep, decides expiry.
+              [STATE_TABLE_DESIGN.timeToLiveAttribute]: Math.ceil((now + ttlMs) / 1000),
+            },
+            ConditionExpression: 'attribute_not_exists(#pk) OR #exp < :now',
+            ExpressionAttributeNames: { '#pk': 'pk', '#exp': 'expiresAtMs' },
+            ExpressionAttributeValues: { ':now': now },
+          }),
+        ),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   // ---- leases ----

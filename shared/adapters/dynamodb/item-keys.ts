@@ -61,3 +61,6 @@ export const dependentKey = (ref: RemoteKeyRef, object: ObjectRef): ItemKey => (
   pk: dependentsPartition(ref),
   sk: join(object.clusterId, object.namespace, object.name),
 });
+
+// Event claims: one item per change, expired by TTL; a partition each so claims never contend.
+export const eventClaimKey = (key: string): ItemKey => ({ pk: `EVENT#${escapeKeyPart(key)}`, sk: 'CLAIM' });

@@ -103,6 +103,8 @@ export class LocalStateStore implements StateStore {
   readonly #snapshots = new Map<string, SnapshotEntry>();
   readonly #statuses = new Map<string, SyncStatus>();
   readonly #leases = new Map<string, LeaseEntry>();
+  /** Event claims live in memory only: a restart forgetting them costs a redundant reconcile. */
+  readonly #eventClaims = new Map<string, number>();
   /** Derived from the live snapshots; rebuilt on load, never persisted. */
   readonly #dependents = new Map<string, Map<string, ObjectRef>>();
 
@@ -357,6 +359,17 @@ export class LocalStateStore implements StateStore {
     if (!lease || lease.holder !== holder) return false;
     lease.expiresAtMs = this.#clock.now().getTime() + ttlMs;
     await this.#persist();
+    return true;
+  }
+
+  async claimEvent(key: string, ttlMs: number): Promise<boolean> {
+    const now = this.#clock.now().getTime();
+    const until = this.#eventClaims.get(key);
+    if (until !== undefined && until >= now) return false;
+    this.#eventClaims.set(key, now + ttlMs);
+    if (this.#eventClaims.size > 10_000) {
+      for (const [k, u] of this.#eventClaims) if (u < now) this.#eventClaims.delete(k);
+    }
     return true;
   }
 
