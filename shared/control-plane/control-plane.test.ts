@@ -124,7 +124,7 @@ describe('fanOutSecretChanges', () => {
       { ...change('prod/db', 'v2'), via: 'AWS API Call via CloudTrail:PutSecretValue' },
     ]);
     expect(second.claimedElsewhere).toBe(1);
-    expect(second.indexQueries).toBe(0);
+    expect(second.indexQueries).toBe(1);
     expect(invoker.invocations).toHaveLength(1);
   });
 });

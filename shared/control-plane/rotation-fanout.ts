@@ -36,15 +36,7 @@ export async function fanOutSecretChanges(
 ): Promise<RotationFanoutResult> {
   const unique = new Map<string, SecretChange>();
   for (const change of changes) unique.set(changeDedupeKey(change), change);
-  // Across invocations: the native event and CloudTrail's copy of one change arrive separately.
   let claimedElsewhere = 0;
-  for (const [key, change] of unique) {
-    if (!change.versionId) continue;
-    if (!(await state.claimEvent(key, dedupeWindowMs))) {
-      unique.delete(key);
-      claimedElsewhere++;
-    }
-  }
 
   // Several versions of one secret in one batch need only one look-up.
   const bySecret = new Map<string, SecretChange>();
@@ -57,6 +49,13 @@ export async function fanOutSecretChanges(
   for (const change of bySecret.values()) {
     indexQueries++;
     const found = await state.findDependents(awsIndexPartition(change.region ?? region), change.name);
+    // Claimed only when someone depends on it, so an unused secret costs the one query alone.
+    // The claim spans invocations: the native event and CloudTrail's copy arrive separately.
+    if (found.length === 0) continue;
+    if (change.versionId && !(await state.claimEvent(changeDedupeKey(change), dedupeWindowMs))) {
+      claimedElsewhere++;
+      continue;
+    }
     dependents += found.length;
     for (const ref of found) {
       const entry = perCluster.get(ref.clusterId) ?? { refs: [], change };
