@@ -245,6 +245,8 @@ export interface StatusRow {
   message?: string;
   syncedVersions?: Record<string, string>;
   lastSyncAt?: string;
+  /** Moves on every pass that handled the object, synced or not: how `sync` sees a result land. */
+  lastAttemptAt?: string;
   nextRefreshAt?: string;
 }
 
@@ -279,6 +281,7 @@ export async function fleetStatus(
         message: st?.message,
         syncedVersions: st?.syncedVersions,
         lastSyncAt: st?.lastSyncAt,
+        lastAttemptAt: st?.lastAttemptAt,
         nextRefreshAt: st?.nextRefreshAt,
       });
     }
