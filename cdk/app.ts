@@ -6,13 +6,16 @@
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { ensureBundles } from './bundles.js';
 import { propsFromContext } from './context-props.js';
 import { FleetSecretsStack } from './fleet-secrets-stack.js';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const app = new App();
+// Synth fails on any cdk-nag finding the stack does not acknowledge with a reason.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 const props = propsFromContext(app, projectRoot);
 ensureBundles(props.bundleDir!, projectRoot);
 

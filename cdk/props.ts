@@ -129,6 +129,11 @@ const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
+function one(prop: string, value: string, pattern: RegExp, what: string): string {
+  if (!pattern.test(value)) throw new InvalidStackPropsError(prop, `must be ${what}, got "${value}"`);
+  return value;
+}
+
 function each(prop: string, values: string[], pattern: RegExp, what: string): string[] {
   values.forEach((value, i) => {
     if (!pattern.test(value))
@@ -138,7 +143,7 @@ function each(prop: string, values: string[], pattern: RegExp, what: string): st
 }
 
 function importVpcPlacement(scope: Construct, ids: VpcPlacementIds): VpcPlacementProps {
-  each('vpcPlacementIds.vpcId', [ids.vpcId], VPC_ID, 'a VPC id');
+  one('vpcPlacementIds.vpcId', ids.vpcId, VPC_ID, 'a VPC id');
   if (ids.subnetIds.length === 0)
     throw new InvalidStackPropsError('vpcPlacementIds.subnetIds', 'must name at least one subnet');
   each('vpcPlacementIds.subnetIds', ids.subnetIds, SUBNET_ID, 'a subnet id');
@@ -165,7 +170,7 @@ function importVpcPlacement(scope: Construct, ids: VpcPlacementIds): VpcPlacemen
 }
 
 function importAlarmTopic(scope: Construct, arn: string): sns.ITopic {
-  each('alarmTopicArn', [arn], TOPIC_ARN, 'an SNS topic ARN');
+  one('alarmTopicArn', arn, TOPIC_ARN, 'an SNS topic ARN');
   return sns.Topic.fromTopicArn(scope, 'ImportedAlarmTopic', arn);
 }
 
@@ -182,7 +187,7 @@ export function resolveProps(scope: Construct, props: FleetSecretsProps = {}): R
   }
   const clusterCredentialSecretPrefix =
     props.clusterCredentialSecretPrefix ?? DEFAULT_CLUSTER_CREDENTIAL_PREFIX;
-  each('clusterCredentialSecretPrefix', [clusterCredentialSecretPrefix], SECRET_PREFIX, 'a name prefix');
+  one('clusterCredentialSecretPrefix', clusterCredentialSecretPrefix, SECRET_PREFIX, 'a name prefix');
 
   const sweepSchedule = props.sweepSchedule ?? DEFAULT_SWEEP_SCHEDULE;
   if (!SCHEDULE.test(sweepSchedule)) {
@@ -202,8 +207,8 @@ export function resolveProps(scope: Construct, props: FleetSecretsProps = {}): R
   const watcher = props.watcher ?? {};
   const namespace = watcher.namespace ?? DEFAULT_WATCHER_NAMESPACE;
   const serviceAccount = watcher.serviceAccount ?? DEFAULT_WATCHER_SERVICE_ACCOUNT;
-  each('watcher.namespace', [namespace], K8S_NAME, 'a Kubernetes namespace name');
-  each('watcher.serviceAccount', [serviceAccount], K8S_NAME, 'a Kubernetes ServiceAccount name');
+  one('watcher.namespace', namespace, K8S_NAME, 'a Kubernetes namespace name');
+  one('watcher.serviceAccount', serviceAccount, K8S_NAME, 'a Kubernetes ServiceAccount name');
   const oidcProviders = watcher.oidcProviders ?? [];
   oidcProviders.forEach((p, i) => {
     const m = OIDC_PROVIDER_ARN.exec(p.providerArn);
