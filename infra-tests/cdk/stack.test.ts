@@ -99,7 +99,7 @@ describe('the stack with default props', () => {
     expect(key?.DeletionPolicy).toBe('Retain');
     expect(key?.Properties.EnableKeyRotation).toBe(true);
     expect(key?.Properties.PendingWindowInDays).toBe(30);
-    const statements = (key?.Properties.KeyPolicy as { Statement: unknown[] }).Statement;
+    const statements = (key!.Properties.KeyPolicy as { Statement: unknown[] }).Statement;
     expect(statements).toContainEqual({
       Sid: 'AllowEventBridgeToEncryptRuleDeadLetters',
       Effect: 'Allow',
@@ -197,7 +197,7 @@ describe('the stack with default props', () => {
       POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
     });
     const env = (name: FunctionName) =>
-      (props(fnOf(name).function)?.Environment as { Variables: unknown }).Variables;
+      (props(fnOf(name).function)!.Environment as { Variables: unknown }).Variables;
     for (const name of ['rotation', 'sweep', 'ingest'] as const) {
       expect(env(name)).toEqual({
         [ENV.tableName]: tableRef,
@@ -251,7 +251,7 @@ describe('the stack with default props', () => {
           r.Type === 'AWS::SQS::QueuePolicy' &&
           JSON.stringify(r.Properties.Queues) === JSON.stringify([ref(s.logicalId(queue))]),
       );
-      expect((policy?.Properties.PolicyDocument as { Statement: unknown[] }).Statement).toContainEqual({
+      expect((policy!.Properties.PolicyDocument as { Statement: unknown[] }).Statement).toContainEqual({
         Effect: 'Deny',
         Principal: { AWS: '*' },
         Action: 'sqs:*',
