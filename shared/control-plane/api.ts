@@ -8,7 +8,7 @@ import type { StateStore } from '../ports/state-store.js';
 import { InvalidRequestError, RegistrationRejectedError, UnknownClusterError } from './errors.js';
 import { expandFleetIntoCluster, fleetSourceName } from './fleet-expansion.js';
 import { groupByCluster } from './group-by-cluster.js';
-import { awsIndexPartition } from './index-refs.js';
+import { awsIndexPartition, toIndexRef } from './index-refs.js';
 import { missingAccess } from './required-access.js';
 
 export interface ApiDeps {
@@ -203,36 +203,56 @@ export async function deleteFleetExternalSecret(
 
 export type SyncTarget =
   | { clusterId: string; namespace?: string; name?: string }
-  | { secret: string; region: string };
+  | { secret: string; region: string }
+  /** A key of a named store (any provider): found through the same reverse index as rotations. */
+  | { secret: string; store: string };
 
-/** Force a reconcile now: one object, a whole cluster, or every dependent of a secret. */
-export async function forceSync(
-  deps: ApiDeps,
-  target: SyncTarget,
-): Promise<{ clusters: string[]; objects: number }> {
+export interface SyncResult {
+  clusters: string[];
+  objects: number;
+  /** Objects queued per cluster, so a caller can tell when each cluster's results have landed. */
+  perCluster: Record<string, number>;
+}
+
+/**
+ * Force a reconcile now: one object, every object of a cluster, or every dependent of a secret.
+ * Objects are always named, so each one is re-read and re-rendered, not only the ones due.
+ */
+export async function forceSync(deps: ApiDeps, target: SyncTarget): Promise<SyncResult> {
+  let refs: ObjectRef[];
   if ('secret' in target) {
-    const dependents = await deps.state.findDependents(awsIndexPartition(target.region), target.secret);
-    await invokePerCluster(deps, dependents, 'api');
-    return { clusters: [...new Set(dependents.map((d) => d.clusterId))].sort(), objects: dependents.length };
-  }
-  if (!(await deps.state.getCluster(target.clusterId))) throw new UnknownClusterError(target.clusterId);
-  if (target.namespace && target.name) {
-    const ref = { clusterId: target.clusterId, namespace: target.namespace, name: target.name };
-    if (!(await deps.state.getSnapshot(ref))) {
-      throw new InvalidRequestError(
-        'target',
-        `${target.clusterId}/${target.namespace}/${target.name} is not known`,
-      );
+    let index: { storeName: string; key: string };
+    if ('store' in target) {
+      const store = await deps.state.getStore(target.store);
+      if (!store) throw new InvalidRequestError('store', `store "${target.store}" does not exist`);
+      index = toIndexRef({ storeName: target.store, key: target.secret }, store);
+    } else {
+      index = { storeName: awsIndexPartition(target.region), key: target.secret };
     }
-    await invokePerCluster(deps, [ref], 'api');
-    return { clusters: [target.clusterId], objects: 1 };
+    refs = await deps.state.findDependents(index.storeName, index.key);
+  } else {
+    if (!(await deps.state.getCluster(target.clusterId))) throw new UnknownClusterError(target.clusterId);
+    if (target.namespace && target.name) {
+      const ref = { clusterId: target.clusterId, namespace: target.namespace, name: target.name };
+      if (!(await deps.state.getSnapshot(ref))) {
+        throw new InvalidRequestError(
+          'target',
+          `${target.clusterId}/${target.namespace}/${target.name} is not known`,
+        );
+      }
+      refs = [ref];
+    } else {
+      refs = (await deps.state.listSnapshots(target.clusterId)).map((s) => ({
+        clusterId: s.clusterId,
+        namespace: s.namespace,
+        name: s.name,
+      }));
+    }
   }
-  await deps.invoker.invokeAsync('reconcile-cluster', {
-    clusterId: target.clusterId,
-    scope: { kind: 'all' },
-    reason: 'api',
-  });
-  return { clusters: [target.clusterId], objects: (await deps.state.listSnapshots(target.clusterId)).length };
+  await invokePerCluster(deps, refs, 'api');
+  const perCluster: Record<string, number> = {};
+  for (const ref of refs) perCluster[ref.clusterId] = (perCluster[ref.clusterId] ?? 0) + 1;
+  return { clusters: Object.keys(perCluster).sort(), objects: refs.length, perCluster };
 }
 
 export interface StatusRow {
