@@ -89,6 +89,13 @@ export class VaultProvider implements SecretProvider {
       if (seen) seen.fetchMetadata ||= !!fetchMetadata;
       else wanted.set(id, { key, version, fetchMetadata: !!fetchMetadata });
     }
+    // Log in once up front: if that fails, every key fails with the reason, and a refused
+    // credential is not retried once per key.
+    try {
+      await this.#auth.token();
+    } catch (err) {
+      return requests.map((request) => ({ ok: false, request, error: this.#mapError(err, request.key) }));
+    }
     const outcomes = new Map<string, Outcome>();
     await Promise.all(
       [...wanted].map(([id, w]) =>
