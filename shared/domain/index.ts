@@ -14,3 +14,5 @@ export type * from './rendered-secret.js';
 export * from './schema.js';
 export { checkTemplateSyntax } from './template/index.js';
 export * from './validate.js';
+export * from './json-path.js';
+export * from './render.js';

@@ -377,3 +377,33 @@ export function goFromYaml(bytes: string): GoMap {
 function errorMap(message: string): GoMap {
   return new GoMap(new Map([[toBytes('Error'), toBytes(message)]]), 'any');
 }
+
+export type YamlPairs = { ok: true; entries: Array<[string, string]> } | { ok: false };
+
+/**
+ * templateFrom output as ESO reads it: YAML (1.1) unmarshalled into map[string]string. Keys are
+ * text, values byte strings; a value that is not a string (a number, a bool, a list) fails, as
+ * it does in ESO. Empty output is an empty map.
+ */
+export function goFromYamlStrict(bytes: string): YamlPairs {
+  let parsed: unknown;
+  try {
+    parsed = parse(fromBytes(bytes), {
+      version: '1.1',
+      customTags: (tags) =>
+        tags.filter((t) => typeof t !== 'object' || !('tag' in t) || t.tag !== 'tag:yaml.org,2002:timestamp'),
+      uniqueKeys: false,
+    });
+  } catch {
+    return { ok: false };
+  }
+  if (parsed === null || parsed === undefined) return { ok: true, entries: [] };
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) return { ok: false };
+  const entries: Array<[string, string]> = [];
+  for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+    if (v === null) entries.push([k, '']);
+    else if (typeof v === 'string') entries.push([k, toBytes(v)]);
+    else return { ok: false };
+  }
+  return { ok: true, entries };
+}
