@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ControlPlaneFunctions } from './constructs/control-plane-functions.js';
+import { ControlPlaneFunctions, TALKS_TO_CLUSTERS } from './constructs/control-plane-functions.js';
 import { EventWiring } from './constructs/event-wiring.js';
 import { FleetObservability } from './constructs/fleet-observability.js';
 import { StateTable } from './constructs/state-table.js';
@@ -68,6 +68,13 @@ export class FleetSecretsStack extends Stack {
         value: fn.function.functionArn,
         description: `${fn.name} function ARN`,
       });
+      if (TALKS_TO_CLUSTERS.has(fn.name)) {
+        // Clusters grant these roles access (EKS access entries or RBAC bindings for the role).
+        new CfnOutput(this, `${prefix}RoleArn`, {
+          value: fn.role.roleArn,
+          description: `IAM role the ${fn.name} function reaches clusters with`,
+        });
+      }
     }
     new CfnOutput(this, 'WatcherRoleArn', {
       value: this.watcher.role.roleArn,

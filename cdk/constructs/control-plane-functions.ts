@@ -68,7 +68,7 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
 };
 
 /** Functions that open connections to cluster API servers: only they are placed in the VPC. */
-const TALKS_TO_CLUSTERS: ReadonlySet<FunctionName> = new Set(['ingest', 'reconcile-cluster', 'api']);
+export const TALKS_TO_CLUSTERS: ReadonlySet<FunctionName> = new Set(['ingest', 'reconcile-cluster', 'api']);
 
 export interface ControlPlaneFunctionsProps {
   props: ResolvedProps;

@@ -339,10 +339,14 @@ describe('the stack with default props', () => {
       expect(outputs[`${FUNCTION_OUTPUT_PREFIX[name]}Name`]?.Value).toEqual(ref(id));
       expect(outputs[`${FUNCTION_OUTPUT_PREFIX[name]}Arn`]?.Value).toEqual(getAtt(id));
     }
+    for (const name of ['ingest', 'reconcile-cluster', 'api'] as const) {
+      const roleId = s.logicalId(fnOf(name).role);
+      expect(outputs[`${FUNCTION_OUTPUT_PREFIX[name]}RoleArn`]?.Value).toEqual(getAtt(roleId));
+    }
     expect(outputs.WatcherRoleArn?.Value).toEqual(getAtt(s.logicalId(s.stack.watcher.role)));
     expect(outputs.StateTableName?.Value).toEqual(ref(s.logicalId(s.stack.state.table)));
     expect(outputs.DashboardName?.Value).toEqual(ref(s.logicalId(s.stack.observability.dashboard)));
-    expect(Object.keys(outputs).filter((k) => !k.startsWith('CDK'))).toHaveLength(13);
+    expect(Object.keys(outputs).filter((k) => !k.startsWith('CDK'))).toHaveLength(16);
   });
 });
 
