@@ -25,6 +25,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createJsonLogger({ level: config.logLevel });
+  // Node prints process warnings (e.g. the AWS SDK's runtime notice) as plain text on stderr; log
+  // them as JSON instead so every line the pod writes parses.
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) =>
+    logger.info('runtime warning', { warning: warning.name, text: warning.message }),
+  );
   const app = await startWatcherApp({
     config,
     api: new HttpsMetadataApi({ connection }),

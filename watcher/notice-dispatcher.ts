@@ -248,6 +248,10 @@ export class NoticeDispatcher {
       return;
     }
     this.#metrics.invocations.inc({ outcome: 'success' });
+    this.#logger.debug('notices delivered', {
+      notices: batch.notices.length,
+      ...(batch.digest ? { digestKind: batch.digest.kind, digestObjects: batch.digest.objects.length } : {}),
+    });
     for (const notice of batch.notices) this.#metrics.noticesSent.inc({ kind: notice.kind });
     if (batch.digest) this.#metrics.digestsSent.inc({ kind: batch.digest.kind });
     if (this.#failures > 0)

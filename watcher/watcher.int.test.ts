@@ -18,17 +18,15 @@ import {
 } from '../infra-tests/helpers/kube.js';
 import { loadPeers } from '../infra-tests/helpers/peers.js';
 import { type KubeApiserver, startApiserver } from '../infra-tests/peers/kube.js';
-import type { KubeClusterEndpoint } from '../infra-tests/peers/types.js';
 import { API_GROUP, API_VERSION } from '../shared/domain/schema.js';
 import { staticConnection } from './kube/api-connection.js';
 import { HttpsMetadataApi } from './kube/https-metadata-api.js';
 import { createJsonLogger } from './logger.js';
-import { renderWatcherManifests } from './manifests.js';
 import { WatcherMetrics } from './metrics.js';
 import type { Notice } from './notice.js';
 import { clusterExternalSecret, externalSecret, installFleetCrds } from './testing/fleet-crds.js';
-import { createOrThrow } from './testing/raw-kube.js';
 import { RecordingNoticeSink } from './testing/recording-notice-sink.js';
+import { installWatcherIdentity } from './testing/watcher-identity.js';
 import { Watcher } from './watcher.js';
 
 const group = API_GROUP;
@@ -49,27 +47,6 @@ let cluster: PrivateCluster;
 let admin: KubeClients;
 let watcherToken: string;
 let running: Running;
-
-/** Applies the watcher's own Namespace, ServiceAccount and RBAC, and mints a token for it. */
-async function installWatcherIdentity(endpoint: KubeClusterEndpoint, clients: KubeClients): Promise<string> {
-  const objects = renderWatcherManifests({
-    clusterId,
-    image: 'example.invalid/fleet-secrets-watcher:test',
-    ingestFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:ingest',
-    region: 'eu-west-1',
-    roleArn: 'arn:aws:iam::123456789012:role/watcher',
-    mode: 'irsa',
-  });
-  const wanted = new Set(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding']);
-  for (const object of objects.filter((o) => wanted.has(o.kind))) await createOrThrow(endpoint, object);
-  const serviceAccount = objects.find((o) => o.kind === 'ServiceAccount')!;
-  const request = await clients.core.createNamespacedServiceAccountToken({
-    name: serviceAccount.metadata.name,
-    namespace: serviceAccount.metadata.namespace!,
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
-  });
-  return request.status!.token;
-}
 
 function startWatcher(server: string, caData: string, token: string): Running {
   const sink = new RecordingNoticeSink();
@@ -146,7 +123,7 @@ beforeAll(async () => {
   cluster = await startPrivateCluster(uniqueName('watcher'));
   admin = kubeClientsFor(cluster.endpoint);
   await installFleetCrds(admin.apiextensions);
-  watcherToken = await installWatcherIdentity(cluster.endpoint, admin);
+  watcherToken = await installWatcherIdentity(cluster.endpoint, admin, clusterId);
   running = startWatcher(cluster.endpoint.server, cluster.endpoint.caData, watcherToken);
   await until('the watcher to list both kinds', () => running.watcher.ready);
 });

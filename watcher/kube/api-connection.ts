@@ -13,8 +13,11 @@ import { WatcherConfigError } from '../errors.js';
 export interface ApiServerConnection {
   /** e.g. https://10.100.0.1:443 */
   readonly server: URL;
-  /** TLS trust and auth for one request; re-read on demand because projected tokens rotate. */
-  credentials(): { ca?: string; token?: string };
+  /**
+   * TLS trust and auth for one request; re-read on demand because projected tokens rotate. A
+   * client certificate (cert + key) is for kubeconfig users outside a pod, e.g. dev mode.
+   */
+  credentials(): { ca?: string; token?: string; cert?: string; key?: string };
 }
 
 export interface StaticConnectionOptions {

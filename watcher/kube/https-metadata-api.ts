@@ -194,11 +194,12 @@ export class HttpsMetadataApi implements MetadataApi {
   }
 
   #requestOptions(accept: string) {
-    const { ca, token } = this.#connection.credentials();
+    const { ca, token, cert, key } = this.#connection.credentials();
     return {
       method: 'GET',
       agent: this.#agent,
       ...(ca ? { ca } : {}),
+      ...(cert && key ? { cert, key } : {}),
       headers: {
         accept,
         'user-agent': this.#userAgent,
