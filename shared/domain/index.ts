@@ -16,3 +16,4 @@ export { checkTemplateSyntax } from './template/index.js';
 export * from './validate.js';
 export * from './json-path.js';
 export * from './render.js';
+export * from './crds.js';
