@@ -8,8 +8,9 @@ type Json = Record<string, unknown>;
 const crdDir = join(import.meta.dirname, '..', '..', 'crds');
 
 function walk(node: unknown, path: string, visit: (n: Json, path: string) => void): void {
-  if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${path}[${i}]`, visit));
-  else if (node && typeof node === 'object') {
+  if (Array.isArray(node)) {
+    for (const [i, n] of node.entries()) walk(n, `${path}[${i}]`, visit);
+  } else if (node && typeof node === 'object') {
     visit(node as Json, path);
     for (const [k, v] of Object.entries(node)) walk(v, `${path}.${k}`, visit);
   }
