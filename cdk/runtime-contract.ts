@@ -21,11 +21,7 @@ export const FUNCTION_NAMES = [
 export const ENV = {
   /** Name of the state table (every function). */
   tableName: 'FLEET_SECRETS_TABLE_NAME',
-  /**
-   * Name of the reconcile-cluster function, the target of every fan-out (rotation, sweep, ingest,
-   * api). Not set on reconcile-cluster itself: CloudFormation cannot give a resource its own name,
-   * so it invokes itself through AWS_LAMBDA_FUNCTION_NAME, which Lambda always sets.
-   */
+  /** Name of the reconcile-cluster function, the target of every fan-out (all five functions, itself included). */
   reconcileFunctionName: 'FLEET_SECRETS_RECONCILE_FUNCTION_NAME',
   /** ARN of the Secrets Manager secret holding the key of the rendered-data HMAC (reconcile-cluster only). */
   hmacKeySecretArn: 'FLEET_SECRETS_HMAC_KEY_SECRET_ARN',

@@ -24,6 +24,8 @@ export interface FunctionSizing {
 
 export interface ControlPlaneFunctionProps extends FunctionSizing {
   name: FunctionName;
+  /** A fixed physical name; by default CloudFormation generates one. */
+  functionName?: string;
   bundleDir: string;
   runtime: lambda.Runtime;
   logRetention: logs.RetentionDays;
@@ -95,6 +97,7 @@ export class ControlPlaneFunction extends Construct {
       ]);
 
     this.function = new lambda.Function(this, 'Function', {
+      functionName: props.functionName,
       description: props.description,
       runtime: props.runtime,
       // Graviton: about 20% cheaper per GB-second and no slower for I/O-bound Node code; the

@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { STATE_TABLE_DESIGN } from '../../shared/adapters/dynamodb/table-design.js';
@@ -67,6 +68,20 @@ export const FUNCTION_SIZING: Record<FunctionName, FunctionSizing> = {
   },
 };
 
+const LAMBDA_NAME_MAX = 64;
+const RECONCILE_SUFFIX = '-reconcile-cluster';
+
+/**
+ * `<stack>-reconcile-cluster`, within Lambda's 64 characters: a long stack name is cut and a hash
+ * of the whole name keeps two such stacks apart.
+ */
+export function reconcileFunctionNameFor(stackName: string): string {
+  const room = LAMBDA_NAME_MAX - RECONCILE_SUFFIX.length;
+  if (stackName.length <= room) return `${stackName}${RECONCILE_SUFFIX}`;
+  const hash = createHash('sha256').update(stackName).digest('hex').slice(0, 8);
+  return `${stackName.slice(0, room - hash.length - 1)}-${hash}${RECONCILE_SUFFIX}`;
+}
+
 /** Functions that open connections to cluster API servers: only they are placed in the VPC. */
 export const TALKS_TO_CLUSTERS: ReadonlySet<FunctionName> = new Set(['ingest', 'reconcile-cluster', 'api']);
 
@@ -82,10 +97,16 @@ export class ControlPlaneFunctions extends Construct {
   constructor(scope: Construct, id: string, { props, state }: ControlPlaneFunctionsProps) {
     super(scope, id);
 
-    const make = (name: FunctionName, ids: string, environment: Record<string, string>) =>
+    const make = (
+      name: FunctionName,
+      ids: string,
+      environment: Record<string, string>,
+      functionName?: string,
+    ) =>
       new ControlPlaneFunction(this, ids, {
         ...FUNCTION_SIZING[name],
         name,
+        functionName,
         bundleDir: props.bundleDir,
         runtime: props.runtime,
         logRetention: props.logRetention,
@@ -95,11 +116,19 @@ export class ControlPlaneFunctions extends Construct {
         vpcPlacement: TALKS_TO_CLUSTERS.has(name) ? props.vpcPlacement : undefined,
       });
 
-    // reconcile-cluster first: every other function is given its name.
-    const reconcile = make('reconcile-cluster', 'ReconcileCluster', {
-      [ENV.hmacKeySecretArn]: state.hmacKeySecret.secretArn,
-      [ENV.secretNamePrefixes]: props.secretNamePrefixes.join(','),
-    });
+    // reconcile-cluster invokes itself for follow-up passes, but CloudFormation cannot hand a
+    // function its own generated name: it gets a fixed one, derived from the stack's name.
+    const reconcileName = reconcileFunctionNameFor(Stack.of(this).stackName);
+    const reconcile = make(
+      'reconcile-cluster',
+      'ReconcileCluster',
+      {
+        [ENV.reconcileFunctionName]: reconcileName,
+        [ENV.hmacKeySecretArn]: state.hmacKeySecret.secretArn,
+        [ENV.secretNamePrefixes]: props.secretNamePrefixes.join(','),
+      },
+      reconcileName,
+    );
     const fanOutEnv = { [ENV.reconcileFunctionName]: reconcile.function.functionName };
     this.byName = {
       rotation: make('rotation', 'Rotation', fanOutEnv),

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_SIZING } from '../../cdk/constructs/control-plane-functions.js';
+import { FUNCTION_SIZING, reconcileFunctionNameFor } from '../../cdk/constructs/control-plane-functions.js';
 import { InvalidStackPropsError } from '../../cdk/errors.js';
 import { FUNCTION_OUTPUT_PREFIX } from '../../cdk/fleet-secrets-stack.js';
 import {
@@ -213,10 +213,26 @@ describe('the stack with default props', () => {
     });
     expect(env('reconcile-cluster')).toEqual({
       [ENV.tableName]: tableRef,
+      // A literal: the function's own Ref would be a circular reference.
+      [ENV.reconcileFunctionName]: 'FleetSecretsTest-reconcile-cluster',
       [ENV.hmacKeySecretArn]: ref(s.logicalId(s.stack.state.hmacKeySecret)),
       [ENV.secretNamePrefixes]: 'fleet-secrets/',
       ...powertools('reconcile-cluster'),
     });
+  });
+
+  it('should name reconcile-cluster after the stack so it can find itself, and leave other names generated', () => {
+    expect(props(fnOf('reconcile-cluster').function)?.FunctionName).toBe(
+      'FleetSecretsTest-reconcile-cluster',
+    );
+    for (const name of ['rotation', 'sweep', 'ingest', 'api'] as const) {
+      expect(props(fnOf(name).function)?.FunctionName).toBeUndefined();
+    }
+    expect(reconcileFunctionNameFor('FleetSecrets')).toBe('FleetSecrets-reconcile-cluster');
+    const long = reconcileFunctionNameFor(`Team-${'x'.repeat(120)}`);
+    expect(long).toHaveLength(64);
+    expect(long).toMatch(/^[A-Za-z0-9-]+-reconcile-cluster$/);
+    expect(long).not.toBe(reconcileFunctionNameFor(`Team-${'x'.repeat(119)}y`));
   });
 
   it.each(FUNCTION_NAMES)(
