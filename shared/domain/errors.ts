@@ -163,11 +163,14 @@ export class InvalidRegexpError extends RenderError {
   }
 }
 
-/** Two sources produced the same Secret key where ESO would also refuse (conversion, rewrite). */
+/**
+ * Two keys became the same Secret key (conversion, rewrite). The key is not named: it may come
+ * from a secret value (an extracted JSON object's member names).
+ */
 export class KeyCollisionError extends RenderError {
   override readonly name = 'KeyCollisionError';
-  constructor(path: string, key: string) {
-    super({ reason: 'KeyCollision', path, message: `two keys become "${key}"` });
+  constructor(path: string) {
+    super({ reason: 'KeyCollision', path, message: 'two keys become the same Secret key' });
   }
 }
 

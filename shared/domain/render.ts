@@ -302,7 +302,7 @@ function convertKeys(entries: Map<string, Uint8Array>, strategy: ConversionStrat
   const out = new Map<string, Uint8Array>();
   for (const [k, v] of [...entries].sort(([a], [b]) => compare(a, b))) {
     const key = convertKey(strategy, k);
-    if (out.has(key)) throw new KeyCollisionError(at, key);
+    if (out.has(key)) throw new KeyCollisionError(at);
     out.set(key, v);
   }
   return out;
@@ -331,7 +331,7 @@ function rewriteKeys(entries: Map<string, Uint8Array>, rewrites: Rewrite[], at: 
     for (const [k, v] of [...cur].sort(([a], [b]) => compare(a, b))) {
       const key = rename(k);
       // ESO keeps whichever collider its map iteration met last; we refuse instead of guessing.
-      if (next.has(key)) throw new KeyCollisionError(path, key);
+      if (next.has(key)) throw new KeyCollisionError(path);
       next.set(key, v);
     }
     cur = next;
