@@ -221,6 +221,7 @@ describe('renderTargetSecret: dataFrom', () => {
         {
           find: { path: 'app/' },
           rewrite: [
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: Go's regexp expansion syntax, not JavaScript's
             { regexp: { source: '^app/(?P<name>.*)$', target: 'svc-${name}' } },
             { transform: { template: '{{ .value | upper }}' } },
           ],
