@@ -1,0 +1,57 @@
+/** What every step of one reconcile pass shares. */
+import type { ClusterRecord, DesiredSnapshot, ReconcileRequest, SyncStatus } from '../domain/records.js';
+import type { SecretStore } from '../domain/schema.js';
+import type { ClusterClient, LiveSecretMeta } from '../ports/cluster-client.js';
+import type { ProviderReader } from './provider-reader.js';
+import type { ReconcileDeps, ReconcileLogger } from './types.js';
+
+/** One object of the pass: desired (snapshot), or only remembered (status) once it went away. */
+export interface WorkItem {
+  key: string;
+  namespace: string;
+  name: string;
+  snapshot?: DesiredSnapshot;
+  status?: SyncStatus;
+}
+
+export interface LiveIndex {
+  /** Managed Secrets by `${namespace}/${name}`, from the LIST. */
+  secrets: Map<string, LiveSecretMeta>;
+  /** Namespaces whose LIST failed for a reason that concerns only them (RBAC). */
+  failedNamespaces: Map<string, Error>;
+}
+
+export interface PassContext {
+  deps: ReconcileDeps;
+  request: ReconcileRequest;
+  record: ClusterRecord;
+  client: ClusterClient;
+  reader: ProviderReader;
+  log: ReconcileLogger;
+  now: Date;
+  live: LiveIndex;
+  /** Set by the first cluster-wide failure mid-pass: the remaining objects stop touching the cluster. */
+  clusterDown: Error | undefined;
+  stores: Map<string, Promise<SecretStore | undefined>>;
+  counters: { statusWrites: number; lastWriteAt: Date | undefined };
+}
+
+export function objectKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+export function storeOf(ctx: PassContext, storeName: string): Promise<SecretStore | undefined> {
+  let store = ctx.stores.get(storeName);
+  if (!store) {
+    store = ctx.deps.state.getStore(storeName);
+    ctx.stores.set(storeName, store);
+  }
+  return store;
+}
+
+export const silentLogger: ReconcileLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};

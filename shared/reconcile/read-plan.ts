@@ -1,0 +1,71 @@
+/**
+ * What one object must read, checked against each store's access policy before a single value is
+ * fetched, and the reads put in flight through the pass's coalescing reader.
+ */
+import { planReads, type ReadPlan } from '../domain/plan.js';
+import { checkAccess } from '../domain/policy.js';
+import type { DesiredSnapshot } from '../domain/records.js';
+import type { FindQuery, ReadResult } from '../ports/secret-provider.js';
+import { AccessDeniedByPolicyError, ObjectSyncError, StoreNotFoundError } from './errors.js';
+import { type PassContext, storeOf } from './pass-context.js';
+
+export interface ObjectReads {
+  plan: ReadPlan;
+  /** Keys each find of the spec returned, by `${storeName}\0${findQueryId}`-free lookup below. */
+  findResults: (storeName: string, query: FindQuery) => string[] | undefined;
+  /** In plan.reads order. */
+  results: Promise<ReadResult[]>;
+}
+
+async function requireStore(ctx: PassContext, storeName: string) {
+  const store = await storeOf(ctx, storeName);
+  if (!store) throw new StoreNotFoundError(storeName);
+  return store;
+}
+
+async function assertAllowed(ctx: PassContext, snapshot: DesiredSnapshot, storeName: string, key: string) {
+  const store = await requireStore(ctx, storeName);
+  const decision = checkAccess(store, ctx.record, snapshot.namespace, key);
+  if (!decision.allowed) throw new AccessDeniedByPolicyError(decision.reason);
+}
+
+function findId(storeName: string, query: FindQuery): string {
+  return JSON.stringify([storeName, query.path ?? null, query.nameRegexp ?? null, query.tags ?? null]);
+}
+
+/**
+ * Plans, checks access, runs the spec's finds, then starts every read without waiting for them:
+ * the reads of all objects prepared in the same turn go to their stores as one batch.
+ */
+export async function planObjectReads(ctx: PassContext, snapshot: DesiredSnapshot): Promise<ObjectReads> {
+  const defaultStore = ctx.deps.defaultStore;
+  const first = planReads(snapshot.spec, defaultStore ? { defaultStore } : {});
+  if (first.unresolved.length > 0) {
+    throw new ObjectSyncError(
+      'RenderError',
+      `${first.unresolved.join(', ')}: no secretStoreRef and no default store`,
+    );
+  }
+  for (const r of first.reads) await assertAllowed(ctx, snapshot, r.storeName, r.request.key);
+  for (const f of first.finds) await requireStore(ctx, f.storeName);
+
+  const found = new Map<string, string[]>();
+  await Promise.all(
+    first.finds.map(async (f) => {
+      const keys = await ctx.reader.find(f.storeName, f.query);
+      for (const key of keys) await assertAllowed(ctx, snapshot, f.storeName, key);
+      found.set(findId(f.storeName, f.query), keys);
+    }),
+  );
+  const findResults = (storeName: string, query: FindQuery) => found.get(findId(storeName, query));
+  const plan =
+    first.finds.length > 0
+      ? planReads(snapshot.spec, { ...(defaultStore ? { defaultStore } : {}), findResults })
+      : first;
+  return { plan, findResults, results: Promise.resolve([]) };
+}
+
+/** Puts the planned reads in flight (synchronously, so a loop over objects forms one batch). */
+export function startReads(ctx: PassContext, reads: ObjectReads): ObjectReads {
+  return { ...reads, results: ctx.reader.readMany(reads.plan.reads) };
+}

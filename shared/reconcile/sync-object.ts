@@ -1,0 +1,294 @@
+/**
+ * One desired object: render it from provider values, diff against the live Secret's metadata and
+ * the HMAC we recorded, and write only what changed (server-side apply; an immutable Secret is
+ * replaced, not patched). The caller records status, events and failures.
+ */
+import { diffSecret } from '../domain/diff.js';
+import { computeDataHmac } from '../domain/hmac.js';
+import { OWNER_LABEL, ownerLabelValue } from '../domain/labels.js';
+import type { DesiredSnapshot, SyncStatus } from '../domain/records.js';
+import { nextRefreshAt } from '../domain/refresh.js';
+import type { LiveSecretMeta } from '../ports/cluster-client.js';
+import { KubeInvalidError } from '../ports/cluster-client-errors.js';
+import { TargetConflictError } from './errors.js';
+import { creationPolicyOf, fieldManagerOf, ownerReferenceMissing, sourceOf, toManifest } from './manifest.js';
+import { objectKey, type PassContext, type WorkItem } from './pass-context.js';
+import type { ObjectReads } from './read-plan.js';
+import { renderObject } from './render-object.js';
+import { ReadyReason, readyCondition } from './status-report.js';
+
+/** Why an object is worked on in this pass; undefined means it is left alone. */
+export type WorkReason = 'requested' | 'new' | 'spec-changed' | 'due' | 'retry' | 'drift' | 'owner-changed';
+
+export function targetNameOf(snapshot: DesiredSnapshot): string {
+  return snapshot.spec.target?.name ?? snapshot.name;
+}
+
+/**
+ * Objects in sync, not due and showing no drift cost nothing: no provider read, no write. Drift is
+ * read off the LIST alone: a resourceVersion other than the one our last write left, or a Secret
+ * that is gone.
+ */
+export function workReason(
+  ctx: PassContext,
+  item: WorkItem & { snapshot: DesiredSnapshot },
+): WorkReason | undefined {
+  const { snapshot, status } = item;
+  if (ctx.request.scope.kind === 'objects') return 'requested';
+  if (!status) return 'new';
+  if (status.observedGeneration !== snapshot.source.generation) return 'spec-changed';
+  const due = status.nextRefreshAt !== undefined && Date.parse(status.nextRefreshAt) <= ctx.now.getTime();
+  if (status.ready !== 'True') {
+    // Failures retry on their backoff; one without a next attempt time retries every pass.
+    return status.nextRefreshAt === undefined || due ? 'retry' : undefined;
+  }
+  if (due) return 'due';
+  const live = ctx.live.secrets.get(objectKey(snapshot.namespace, targetNameOf(snapshot)));
+  if (status.writtenResourceVersion !== undefined) {
+    if (!live || live.resourceVersion !== status.writtenResourceVersion) return 'drift';
+  }
+  if (ownerReferenceMissing(snapshot, live)) return 'owner-changed';
+  return undefined;
+}
+
+export type SyncAction =
+  | 'created'
+  | 'updated'
+  | 'replaced'
+  | 'restored'
+  | 'unchanged'
+  | 'deleted'
+  | 'not-managed';
+
+export interface SyncOutcome {
+  action: SyncAction;
+  drift?: 'edited' | 'deleted';
+  status: SyncStatus;
+  /** What happened this pass, for the report and the Event (the status message stays stable). */
+  message: string;
+}
+
+function guard(ctx: PassContext): void {
+  if (ctx.clusterDown) throw ctx.clusterDown;
+}
+
+async function liveTarget(
+  ctx: PassContext,
+  snapshot: DesiredSnapshot,
+  targetName: string,
+): Promise<LiveSecretMeta | undefined> {
+  const listed = ctx.live.secrets.get(objectKey(snapshot.namespace, targetName));
+  if (listed) return listed;
+  // Merge and None work on someone else's Secret, which carries no label of ours until we write.
+  const policy = creationPolicyOf(snapshot);
+  if (policy !== 'Merge' && policy !== 'None') return undefined;
+  guard(ctx);
+  return ctx.client.getSecretMeta(snapshot.namespace, targetName);
+}
+
+/** The live Secret carries this object's owner label: we created it (Owner/Orphan). */
+function isOurs(snapshot: DesiredSnapshot, live: LiveSecretMeta | undefined): boolean {
+  return live !== undefined && live.labels[OWNER_LABEL] === ownerLabelValue(sourceOf(snapshot));
+}
+
+export async function syncDesiredObject(
+  ctx: PassContext,
+  item: WorkItem & { snapshot: DesiredSnapshot },
+  reads: ObjectReads,
+): Promise<SyncOutcome> {
+  const { snapshot, status: previous } = item;
+  const policy = creationPolicyOf(snapshot);
+  const targetName = targetNameOf(snapshot);
+  const failedNamespace = ctx.live.failedNamespaces.get(snapshot.namespace);
+  if (failedNamespace) throw failedNamespace;
+
+  const rendering = await renderObject(ctx, snapshot, reads);
+  let live = await liveTarget(ctx, snapshot, targetName);
+  const base = statusBase(ctx, snapshot, previous);
+
+  if (rendering.kind === 'source-gone') {
+    // deletionPolicy Delete and every remote key is gone (NotFound, never a failed read).
+    if (isOurs(snapshot, live)) {
+      guard(ctx);
+      await ctx.client.deleteSecret(snapshot.namespace, targetName);
+    }
+    const message = `the provider no longer has any key of this object; Secret ${targetName} deleted (deletionPolicy Delete)`;
+    return {
+      action: 'deleted',
+      message,
+      status: {
+        ...base,
+        ...condition(ctx, previous, 'False', ReadyReason.deleted, message),
+        reason: ReadyReason.deleted,
+        message,
+        dataHmac: undefined,
+        writtenResourceVersion: undefined,
+        writtenImmutable: undefined,
+        ownedKeys: undefined,
+        syncedVersions: undefined,
+        lastSyncAt: ctx.now.toISOString(),
+        attempts: 0,
+      },
+    };
+  }
+
+  const rendered = rendering.rendered;
+  const desiredHmac = computeDataHmac(ctx.deps.hmacKey, rendered.data, {
+    type: rendered.type,
+    labels: rendered.labels,
+    annotations: rendered.annotations,
+    immutable: rendered.immutable,
+  });
+  const diff = diffSecret({ desired: rendered, creationPolicy: policy, live, status: previous, desiredHmac });
+
+  let action: SyncAction;
+  let resourceVersion = previous?.writtenResourceVersion;
+  if (diff.action === 'conflict' && diff.reason !== 'Immutable') {
+    throw new TargetConflictError(
+      diff.reason as 'TargetMissing' | 'OwnedByOther' | 'ManagedByEso' | 'ControlledByOther',
+      conflictMessage(diff.reason, policy, snapshot.namespace, targetName),
+    );
+  }
+  if (diff.action === 'unchanged' && !ownerReferenceMissing(snapshot, live)) {
+    action = diff.reason === 'NotManaged' ? 'not-managed' : 'unchanged';
+  } else {
+    const manifest = toManifest(snapshot, rendered);
+    const fieldManager = fieldManagerOf(snapshot);
+    const replace = async () => {
+      guard(ctx);
+      await ctx.client.deleteSecret(snapshot.namespace, targetName);
+      guard(ctx);
+      return ctx.client.applySecret(manifest, { fieldManager });
+    };
+    let written: { resourceVersion: string };
+    if (diff.action === 'conflict') {
+      // Immutable: its data can only change by re-creation.
+      written = await replace();
+      action = 'replaced';
+    } else {
+      guard(ctx);
+      try {
+        written = await ctx.client.applySecret(manifest, { fieldManager });
+        action = diff.drift ? 'restored' : diff.action === 'create' ? 'created' : 'updated';
+      } catch (error) {
+        // A Secret made immutable out-of-band (or before we recorded it): replace it, unless it is not ours.
+        if (!(error instanceof KubeInvalidError) || !isOurs(snapshot, live)) {
+          throw error;
+        }
+        written = await replace();
+        action = 'replaced';
+      }
+    }
+    resourceVersion = written.resourceVersion;
+    live = undefined;
+    ctx.counters.lastWriteAt = ctx.deps.clock.now();
+  }
+
+  // The condition's message stays the same while the object stays synced: no status write, no Event.
+  const message =
+    action === 'not-managed'
+      ? `Secret ${targetName} exists; creationPolicy None leaves it as it is`
+      : `Secret ${targetName} synced`;
+  const wrote = policy !== 'None';
+  return {
+    action,
+    ...(diff.drift ? { drift: diff.drift } : {}),
+    message: describeAction(action, targetName, diff.drift),
+    status: {
+      ...base,
+      ...condition(ctx, previous, 'True', ReadyReason.synced, message),
+      reason: ReadyReason.synced,
+      message,
+      dataHmac: wrote ? desiredHmac : undefined,
+      writtenResourceVersion: wrote ? resourceVersion : undefined,
+      writtenImmutable: wrote ? rendered.immutable : undefined,
+      syncedVersions: rendered.versions,
+      ownedKeys: wrote ? Object.keys(rendered.data).sort() : undefined,
+      lastSyncAt: ctx.now.toISOString(),
+      attempts: 0,
+      ...refreshAfterSync(ctx, snapshot),
+    },
+  };
+}
+
+function describeAction(
+  action: SyncAction,
+  targetName: string,
+  drift: 'edited' | 'deleted' | undefined,
+): string {
+  switch (action) {
+    case 'restored':
+      return `Secret ${targetName} restored after it was ${drift} out-of-band`;
+    case 'replaced':
+      return `Secret ${targetName} replaced (immutable Secrets cannot be updated)`;
+    case 'not-managed':
+      return `Secret ${targetName} exists; creationPolicy None leaves it as it is`;
+    case 'unchanged':
+      return `Secret ${targetName} in sync`;
+    default:
+      return `Secret ${targetName} ${action}`;
+  }
+}
+
+function conflictMessage(reason: string, policy: string, namespace: string, name: string): string {
+  const secret = `Secret ${namespace}/${name}`;
+  switch (reason) {
+    case 'TargetMissing':
+      return `${secret} does not exist, and creationPolicy ${policy} does not create it`;
+    case 'OwnedByOther':
+      return `${secret} belongs to another fleet-secrets object`;
+    case 'ManagedByEso':
+      return `${secret} is managed by External Secrets Operator`;
+    case 'ControlledByOther':
+      return `${secret} is controlled by another owner`;
+    default:
+      return `${secret} cannot be written (${reason})`;
+  }
+}
+
+function condition(
+  ctx: PassContext,
+  previous: SyncStatus | undefined,
+  status: 'True' | 'False',
+  reason: string,
+  message: string,
+): Pick<SyncStatus, 'ready' | 'conditions'> {
+  return {
+    ready: status,
+    conditions: [readyCondition(previous?.conditions, { status, reason, message }, ctx.now)],
+  };
+}
+
+/** The parts of a status every outcome shares. */
+export function statusBase(
+  ctx: PassContext,
+  snapshot: DesiredSnapshot,
+  previous: SyncStatus | undefined,
+): SyncStatus {
+  const target = snapshot.spec.target;
+  const status: SyncStatus = {
+    ...(previous ?? { ready: 'Unknown', reason: '', attempts: 0 }),
+    clusterId: snapshot.clusterId,
+    namespace: snapshot.namespace,
+    name: snapshot.name,
+    version: (previous?.version ?? 0) + 1,
+    observedGeneration: snapshot.source.generation,
+    targetName: targetNameOf(snapshot),
+    creationPolicy: target?.creationPolicy ?? 'Owner',
+    deletionPolicy: target?.deletionPolicy ?? 'Retain',
+    fieldManager: fieldManagerOf(snapshot),
+    lastAttemptAt: ctx.now.toISOString(),
+  };
+  delete status.nextRefreshAt;
+  return status;
+}
+
+function refreshAfterSync(ctx: PassContext, snapshot: DesiredSnapshot): Pick<SyncStatus, 'nextRefreshAt'> {
+  const next = nextRefreshAt({
+    lastSyncAt: ctx.now,
+    refreshInterval: snapshot.spec.refreshInterval,
+    refreshPolicy: snapshot.spec.refreshPolicy,
+    objectKey: `${snapshot.clusterId}/${snapshot.namespace}/${snapshot.name}`,
+  });
+  return next ? { nextRefreshAt: next.toISOString() } : {};
+}
