@@ -6,6 +6,7 @@ import {
   ROTATION_EVENT_PATTERNS,
   type RotationRuleKey,
 } from '../../cdk/event-patterns.js';
+import { parseSecretsManagerEvent } from '../../shared/domain/events/secrets-manager-events.js';
 import { matchesEventPattern } from './event-pattern-matcher.js';
 import { SYNTH_TIMEOUT_MS, type Synthesized, synthesize } from './synth.js';
 
@@ -33,6 +34,14 @@ describe('event fixtures against the rotation rules', () => {
     const matched = ruleKeys.filter((key) => matchesEventPattern(ROTATION_EVENT_PATTERNS[key], event));
     const expected = index[name];
     expect(matched).toEqual(expected ? [expected] : []);
+  });
+
+  it.each(fixtureNames)('should deliver %s exactly when the rotation handler would act on it', (name) => {
+    // A change the handler acts on but no rule delivers would never reach the fleet; an event a
+    // rule delivers that the handler drops costs an invocation for nothing.
+    const event = load(name);
+    const delivered = ruleKeys.some((key) => matchesEventPattern(ROTATION_EVENT_PATTERNS[key], event));
+    expect(delivered).toBe(parseSecretsManagerEvent(event).ok);
   });
 });
 
