@@ -86,7 +86,8 @@ function toCentral(m: LoadedManifest, value: SecretStore | FleetExternalSecret):
 
 /** A file store's relative path means "next to this manifest", as it would to a reader of the repo. */
 function withAbsoluteFilePath(store: SecretStore, m: LoadedManifest): SecretStore {
-  const file = store.spec.provider.file;
+  // A manifest named only for deletion may carry no spec at all.
+  const file = store.spec?.provider?.file;
   if (!file || isAbsolute(file.path)) return store;
   const base = m.file === '<stdin>' ? process.cwd() : dirname(resolve(m.file));
   return {
