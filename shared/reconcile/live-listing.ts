@@ -7,6 +7,7 @@ import { MANAGED_SELECTOR } from '../domain/labels.js';
 import type { ClusterRecord, ReconcileScope } from '../domain/records.js';
 import type { ClusterClient } from '../ports/cluster-client.js';
 import { isClusterWideFailure } from '../ports/cluster-client-errors.js';
+import { NamespaceNotRegisteredError } from './errors.js';
 import { type LiveIndex, objectKey, type WorkItem } from './pass-context.js';
 
 export type Listing = { ok: true; live: LiveIndex } | { ok: false; error: Error };
@@ -27,6 +28,10 @@ export async function listLiveSecrets(
 
   if (record.namespaces) {
     const registered = new Set(record.namespaces);
+    for (const ns of needed) {
+      if (!registered.has(ns))
+        live.failedNamespaces.set(ns, new NamespaceNotRegisteredError(record.clusterId, ns));
+    }
     const results = await Promise.allSettled(
       needed
         .filter((ns) => registered.has(ns))

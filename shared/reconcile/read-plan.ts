@@ -11,7 +11,7 @@ import { type PassContext, storeOf } from './pass-context.js';
 
 export interface ObjectReads {
   plan: ReadPlan;
-  /** Keys each find of the spec returned, by `${storeName}\0${findQueryId}`-free lookup below. */
+  /** The keys each dataFrom.find of the spec listed this pass. */
   findResults: (storeName: string, query: FindQuery) => string[] | undefined;
   /** In plan.reads order. */
   results: Promise<ReadResult[]>;

@@ -479,6 +479,29 @@ describe('reconcileCluster isolation', () => {
     expect(status).toMatchObject({ ready: 'False', reason: 'Forbidden' });
   });
 
+  it('should fail an object in a namespace the registration does not list, without touching it', async () => {
+    const elsewhere = `rc-elsewhere-${fx.runId}`;
+    await admin.core.createNamespace({ body: { metadata: { name: elsewhere } } });
+    try {
+      await fx.putValue('elsewhere', 'x');
+      await externalSecret(
+        elsewhere,
+        'stray',
+        spec({ data: [{ secretKey: 'v', remoteRef: { key: fx.key('elsewhere') } }] }),
+      );
+
+      const result = await pass(only(elsewhere, 'stray'));
+
+      expect(reportOf(result, elsewhere, 'stray')).toMatchObject({
+        outcome: 'failed',
+        reason: 'NamespaceNotRegistered',
+      });
+      expect(result.apiserver.writes).toBe(0);
+    } finally {
+      await admin.core.deleteNamespace({ name: elsewhere }).catch(() => undefined);
+    }
+  });
+
   it('should refuse a key the store policy does not allow, naming it, without reading it', async () => {
     const outside = `outside-${fx.runId}/secret`;
     await externalSecret(nsB, 'greedy', spec({ data: [{ secretKey: 'v', remoteRef: { key: outside } }] }));

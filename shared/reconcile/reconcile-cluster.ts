@@ -80,9 +80,10 @@ export async function reconcileCluster(
     if (request.reason === 'rotation' && counters.lastWriteAt && Number.isFinite(trigger)) {
       result.rotationLatencyMs = Math.max(0, counters.lastWriteAt.getTime() - trigger);
     }
-    deps.metrics?.addMetric('ObjectsSynced', 'Count', result.synced);
-    deps.metrics?.addMetric('ObjectsFailed', 'Count', result.failed);
+    // ObjectsSynced / SyncFailures / RotationLatencyMs are the handler's (from this result).
     deps.metrics?.addMetric('DriftRestored', 'Count', result.driftRestored);
+    deps.metrics?.addMetric('ApiserverWrites', 'Count', result.apiserver.writes);
+    deps.metrics?.addMetric('ProviderBatches', 'Count', result.provider.calls);
     log.info('reconcile pass finished', {
       clusterId,
       outcome,
@@ -160,7 +161,14 @@ export async function reconcileCluster(
   // Which objects need their values read: the rest are in sync and not due (no provider read).
   const desired = work.filter((w): w is Desired => w.snapshot !== undefined);
   const toRender: Array<{ item: Desired; reads: Promise<ObjectReads> }> = [];
+  const blocked: Array<{ item: Desired; error: Error }> = [];
   for (const item of desired) {
+    // A namespace we may not list (RBAC, not registered) is reported before any value is read.
+    const namespaceError = ctx.live.failedNamespaces.get(item.namespace);
+    if (namespaceError) {
+      blocked.push({ item, error: namespaceError });
+      continue;
+    }
     const why = workReason(ctx, item);
     if (!why) {
       reports.push({
@@ -195,6 +203,11 @@ export async function reconcileCluster(
       if ('error' in p) return recordFailure(ctx, p.item, p.error, reports);
       await syncOne(ctx, p.item, p.reads as ObjectReads, reports);
     }),
+    ...blocked.map(
+      ({ item, error }) =>
+        async () =>
+          recordFailure(ctx, item, error, reports, { namespaceWide: true }),
+    ),
     ...gone.map((item) => async () => removeOne(ctx, item, reports)),
   ]);
 
@@ -248,14 +261,16 @@ async function syncOne(
     return recordFailure(ctx, item, error, reports);
   }
   const wrote = outcome.action !== 'unchanged' && outcome.action !== 'not-managed';
-  ctx.log.info(wrote ? 'secret written' : 'secret checked', {
+  const attributes = {
     clusterId: item.snapshot.clusterId,
     namespace: item.namespace,
     name: item.name,
     target: targetNameOf(item.snapshot),
     action: outcome.action,
     drift: outcome.drift,
-  });
+  };
+  if (wrote) ctx.log.info('secret written', attributes);
+  else ctx.log.debug('secret checked', attributes);
   reports.push({
     namespace: item.namespace,
     name: item.name,
@@ -301,7 +316,13 @@ async function removeOne(ctx: PassContext, item: WorkItem, reports: ObjectReport
 }
 
 /** Marks one object failed: its Secret is left as it is, its status and the cluster say why. */
-async function recordFailure(ctx: PassContext, item: WorkItem, error: unknown, reports: ObjectReport[]) {
+async function recordFailure(
+  ctx: PassContext,
+  item: WorkItem,
+  error: unknown,
+  reports: ObjectReport[],
+  options: { namespaceWide?: boolean } = {},
+) {
   const reason = failureReasonOf(error);
   const message = safeMessage(error);
   reports.push({ namespace: item.namespace, name: item.name, outcome: 'failed', reason, message });
@@ -316,21 +337,28 @@ async function recordFailure(ctx: PassContext, item: WorkItem, error: unknown, r
     });
   if (!item.snapshot) return;
   const previous = item.status;
-  const attempts = (previous?.attempts ?? 0) + 1;
+  // A cluster (or namespace) that stays out of reach is one fact, not a new failure per pass: the
+  // statuses already say it, so they are not rewritten, and no backoff grows (nothing was read).
+  const same = (isClusterWideFailure(error) || options.namespaceWide === true) && previous?.reason === reason;
+  const attempts = same ? previous.attempts : (previous?.attempts ?? 0) + 1;
+  const told = same ? (previous.message ?? message) : message;
   const status: SyncStatus = {
     ...statusBase(ctx, item.snapshot, previous),
     ready: 'False',
     reason,
-    message,
+    message: told,
     conditions: [
       readyCondition(
         previous?.conditions,
-        { status: 'False', reason: ReadyReason.error, message: `${reason}: ${message}` },
+        { status: 'False', reason: ReadyReason.error, message: `${reason}: ${told}` },
         ctx.now,
       ),
     ],
     attempts,
-    nextRefreshAt: new Date(ctx.now.getTime() + failureBackoffMs(attempts)).toISOString(),
+    nextRefreshAt:
+      same && previous.nextRefreshAt
+        ? previous.nextRefreshAt
+        : new Date(ctx.now.getTime() + failureBackoffMs(attempts)).toISOString(),
   };
   // Keep what we know about the Secret we wrote last time: it is still there, untouched.
   for (const field of [
@@ -343,8 +371,10 @@ async function recordFailure(ctx: PassContext, item: WorkItem, error: unknown, r
   ] as const) {
     if (previous?.[field] === undefined) delete status[field];
   }
+  // Nothing to tell the cluster through a door that is known to be shut.
   const clusterReachable =
     !isClusterWideFailure(error) &&
+    options.namespaceWide !== true &&
     !(error instanceof ObjectSyncError && error.reason === 'ClusterMisconfigured');
   await publish(
     ctx,

@@ -364,6 +364,12 @@ describe('reconcileCluster when one cluster of the fleet stops mid-run', () => {
     expect(statuses.map((s) => s.reason)).toEqual(Array(PRIVATE_OBJECTS).fill('ClusterUnreachable'));
     expect((await fx.state.getCluster(privateRecord.clusterId))?.health?.state).toBe('Unreachable');
 
+    // A second pass while it is still down: one failed LIST, and the statuses already say it all.
+    const { passes: again } = await passOverFleet(undefined, [privateRecord]);
+    expect(again[0]?.result.outcome).toBe('cluster-unreachable');
+    expect(again[0]?.wire).toMatchObject({ reads: 1, writes: 0 });
+    expect(again[0]?.result.statusWrites).toBe(0);
+
     await privateCluster.start();
     const secrets = await kubeClientsFor(privateCluster.endpoint, 'admin').core.listNamespacedSecret({
       namespace,

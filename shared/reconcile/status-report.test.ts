@@ -64,6 +64,14 @@ describe('statusChanged', () => {
     ).toBe(false);
   });
 
+  it('should not care in which order a store hands back map keys', () => {
+    const reordered = {
+      ...base,
+      conditions: base.conditions?.map((c) => Object.fromEntries(Object.entries(c).reverse()) as typeof c),
+    };
+    expect(statusChanged(base, reordered)).toBe(false);
+  });
+
   it('should see a rescheduled refresh, a new HMAC or a new resourceVersion', () => {
     expect(statusChanged(base, { ...base, nextRefreshAt: '2030-01-01T02:00:00.000Z' })).toBe(true);
     expect(statusChanged(base, { ...base, dataHmac: 'ab' })).toBe(true);

@@ -79,7 +79,7 @@ export function externalSecretStatus(
 export function statusChanged(before: SyncStatus | undefined, after: SyncStatus): boolean {
   if (!before) return true;
   const pick = (s: SyncStatus) =>
-    JSON.stringify([
+    canonicalJson([
       s.observedGeneration,
       s.ready,
       s.reason,
@@ -103,4 +103,17 @@ export function statusChanged(before: SyncStatus | undefined, after: SyncStatus)
 /** Retry delay of a failed object: 30 s doubling per attempt, at most 10 minutes. */
 export function failureBackoffMs(attempts: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 10 * 60_000);
+}
+
+/** JSON with object keys sorted and undefined members dropped: stores may hand maps back in any order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>)
+            .filter(([, x]) => x !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
 }

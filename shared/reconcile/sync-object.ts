@@ -39,7 +39,9 @@ export function workReason(
   if (status.observedGeneration !== snapshot.source.generation) return 'spec-changed';
   const due = status.nextRefreshAt !== undefined && Date.parse(status.nextRefreshAt) <= ctx.now.getTime();
   if (status.ready !== 'True') {
-    // Failures retry on their backoff; one without a next attempt time retries every pass.
+    // The cluster was out of reach last time, not the object: try at once now that it answers.
+    if (status.reason === 'ClusterUnreachable' || status.reason === 'ClusterUnauthorized') return 'retry';
+    // Other failures retry on their backoff; one without a next attempt time retries every pass.
     return status.nextRefreshAt === undefined || due ? 'retry' : undefined;
   }
   if (due) return 'due';
@@ -99,9 +101,6 @@ export async function syncDesiredObject(
   const { snapshot, status: previous } = item;
   const policy = creationPolicyOf(snapshot);
   const targetName = targetNameOf(snapshot);
-  const failedNamespace = ctx.live.failedNamespaces.get(snapshot.namespace);
-  if (failedNamespace) throw failedNamespace;
-
   const rendering = await renderObject(ctx, snapshot, reads);
   let live = await liveTarget(ctx, snapshot, targetName);
   const base = statusBase(ctx, snapshot, previous);
@@ -128,6 +127,8 @@ export async function syncDesiredObject(
         syncedVersions: undefined,
         lastSyncAt: ctx.now.toISOString(),
         attempts: 0,
+        // Keep looking on the usual schedule: the keys may come back.
+        ...refreshAfterSync(ctx, snapshot),
       },
     };
   }
