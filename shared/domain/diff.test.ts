@@ -222,7 +222,7 @@ describe('diff(render(x), render(x)) is unchanged (property)', () => {
           expect(r).toEqual({ action: 'unchanged', reason: 'InSync' });
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 });

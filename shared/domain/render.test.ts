@@ -621,7 +621,7 @@ describe('renderTargetSecret: properties', () => {
           expect(Object.keys(a.secret.data)).toEqual([...Object.keys(a.secret.data)].sort());
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 
