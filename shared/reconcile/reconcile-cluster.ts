@@ -133,7 +133,7 @@ export async function reconcileCluster(
   };
 
   try {
-    const counted = countingClusterClient(await deps.clusters.forCluster(clusterId));
+    const counted = countingClusterClient(await deps.clusters.forRecord(record));
     ctx.client = counted.client;
     apiserver = counted.counts;
   } catch (error) {

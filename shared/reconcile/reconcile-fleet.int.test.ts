@@ -322,10 +322,10 @@ describe('reconcileCluster when one cluster of the fleet stops mid-run', () => {
     for (let k = 0; k < DISTINCT_KEYS; k++) await fx.putValue(`shared-${k}`, value(k, 2));
     // The private apiserver goes away right after this pass's LIST: every write after it finds no server.
     const stoppingFactory: ClusterClientFactory = {
-      forRecord: (record) => fx.clusters.forRecord(record),
-      forCluster: async (clusterId) => {
-        const client = await fx.clusters.forCluster(clusterId);
-        if (clusterId !== privateRecord.clusterId) return client;
+      forCluster: (clusterId) => fx.clusters.forCluster(clusterId),
+      forRecord: async (record) => {
+        const client = await fx.clusters.forRecord(record);
+        if (record.clusterId !== privateRecord.clusterId) return client;
         return {
           ...delegateTo(client),
           listManagedSecrets: async (opts) => {
