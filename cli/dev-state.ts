@@ -27,7 +27,7 @@ export interface DevServerInfo {
 
 /** The dev folder: the flag, else $FLEET_SECRETS_DEV_DIR, else ./.fleet-secrets-dev. */
 export function resolveDevDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(flag ?? env[DEV_DIR_VARIABLE] ?? DEFAULT_DEV_DIR);
+  return resolve(flag || env[DEV_DIR_VARIABLE] || DEFAULT_DEV_DIR);
 }
 
 export function devServerFile(dir: string): string {

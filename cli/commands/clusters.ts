@@ -63,10 +63,17 @@ export function registerClustersCommand(program: Command, ctx: CliContext): void
       '\nExamples:\n  fleet-secrets clusters add prod-eu-1 --eks-cluster arn:aws:eks:eu-west-1:111122223333:cluster/prod-eu-1 --labels env=prod,region=eu\n  fleet-secrets clusters add kind-dev --kubeconfig ~/.kube/config --context kind-dev --labels env=dev\n  fleet-secrets clusters add -f clusters.yaml',
     )
     .action(async (name: string | undefined, flags: AddFlags) => {
-      const sources: ClusterSource[] = flags.file?.length
-        ? readClustersFile(flags.file)
-        : [sourceFromFlags(name, flags)];
       const api = await ctx.api();
+      if (!flags.file?.length) {
+        // One cluster: its errors (a bad label, an unknown flag value) are the command's errors.
+        const outcome = await addOne(ctx, sourceFromFlags(name, flags), new AbortController().signal, api);
+        const print = outcome.ok ? ctx.terminal.out : ctx.terminal.err;
+        print(outcome.line);
+        for (const line of outcome.details ?? []) print(`  ${line}`);
+        if (!outcome.ok) throw new CliError(`cluster ${name} was not registered`);
+        return;
+      }
+      const sources = readClustersFile(flags.file);
       const summary = await runSteps({
         terminal: ctx.terminal,
         items: sources,
