@@ -1,9 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ApiDeps } from '../../shared/control-plane/api.js';
 import { type ApiResponse, dispatchApiRequest } from '../../shared/control-plane/api-dispatch.js';
+import { awsClusterAdapters } from '../lib/aws/cluster-adapters.js';
+import { composeApi } from '../lib/compose.js';
 import { withObservability } from '../lib/middleware.js';
 import { createObservability, type Observability } from '../lib/observability.js';
-import { controlPlaneRuntime } from '../lib/runtime.js';
 
 /** What the CLI calls (RequestResponse): registration, stores, fleet objects, sync, status. */
 export function createApiHandler(getDeps: () => Promise<ApiDeps>, obs: Observability) {
@@ -22,5 +23,5 @@ export function createApiHandler(getDeps: () => Promise<ApiDeps>, obs: Observabi
 const obs = createObservability('api');
 export const handler = withObservability(
   obs,
-  createApiHandler(async () => (await controlPlaneRuntime()).api, obs),
+  createApiHandler(async () => composeApi(await awsClusterAdapters()), obs),
 );

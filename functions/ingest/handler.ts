@@ -1,9 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type IngestDeps, ingestNotices } from '../../shared/control-plane/ingest.js';
 import { InvalidNoticeBatchError, parseNoticeBatch } from '../../watcher/notice.js';
+import { awsClusterAdapters } from '../lib/aws/cluster-adapters.js';
+import { composeIngest } from '../lib/compose.js';
 import { withObservability } from '../lib/middleware.js';
 import { createObservability, type Observability } from '../lib/observability.js';
-import { controlPlaneRuntime } from '../lib/runtime.js';
 
 /** The in-cluster watcher's "these objects changed": re-read, validate, snapshot, reconcile. */
 export function createIngestHandler(getDeps: () => Promise<IngestDeps>, obs: Observability) {
@@ -35,5 +36,5 @@ export function createIngestHandler(getDeps: () => Promise<IngestDeps>, obs: Obs
 const obs = createObservability('ingest');
 export const handler = withObservability(
   obs,
-  createIngestHandler(async () => (await controlPlaneRuntime()).ingest, obs),
+  createIngestHandler(async () => composeIngest(await awsClusterAdapters()), obs),
 );

@@ -5,9 +5,10 @@ import { type LeaseRunnerDeps, runUnderClusterLease } from '../../shared/control
 import { parseReconcileRequest } from '../../shared/control-plane/reconcile-request.js';
 import type { ReconcileRequest } from '../../shared/domain/records.js';
 import type { Invoker } from '../../shared/ports/invoker.js';
+import { awsReconcileAdapters } from '../lib/aws/reconcile-adapters.js';
+import { composeReconcileCluster } from '../lib/compose-reconcile.js';
 import { withObservability } from '../lib/middleware.js';
 import { createObservability, type Observability } from '../lib/observability.js';
-import { controlPlaneRuntime } from '../lib/runtime.js';
 
 /** What the handler reports of one pass; the reconcile engine's own result carries more. */
 export interface PassSummary {
@@ -59,5 +60,5 @@ export function createReconcileClusterHandler(
 const obs = createObservability('reconcile-cluster');
 export const handler = withObservability(
   obs,
-  createReconcileClusterHandler(async () => (await controlPlaneRuntime()).reconcileCluster, obs),
+  createReconcileClusterHandler(async () => composeReconcileCluster(await awsReconcileAdapters()), obs),
 );

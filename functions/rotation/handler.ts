@@ -1,9 +1,10 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { fanOutSecretChanges, type RotationFanoutDeps } from '../../shared/control-plane/rotation-fanout.js';
 import { parseSecretsManagerEvent } from '../../shared/domain/events/secrets-manager-events.js';
+import { awsCoreAdapters } from '../lib/aws/core-adapters.js';
+import { composeRotation } from '../lib/compose.js';
 import { withObservability } from '../lib/middleware.js';
 import { createObservability, type Observability } from '../lib/observability.js';
-import { controlPlaneRuntime } from '../lib/runtime.js';
 
 /**
  * Secrets Manager change (native "Secret Label Updated", or CloudTrail) -> one scoped
@@ -36,5 +37,5 @@ export function createRotationHandler(getDeps: () => Promise<RotationFanoutDeps>
 const obs = createObservability('rotation');
 export const handler = withObservability(
   obs,
-  createRotationHandler(async () => (await controlPlaneRuntime()).rotation, obs),
+  createRotationHandler(async () => composeRotation(await awsCoreAdapters()), obs),
 );

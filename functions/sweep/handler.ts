@@ -1,8 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { runSweep, type SweepDeps } from '../../shared/control-plane/sweep.js';
+import { awsCoreAdapters } from '../lib/aws/core-adapters.js';
+import { composeSweep } from '../lib/compose.js';
 import { withObservability } from '../lib/middleware.js';
 import { createObservability, type Observability } from '../lib/observability.js';
-import { controlPlaneRuntime } from '../lib/runtime.js';
 
 /** Every minute: hand out what is due for refresh and which clusters are due a drift check. */
 export function createSweepHandler(getDeps: () => Promise<SweepDeps>, obs: Observability) {
@@ -22,5 +23,5 @@ export function createSweepHandler(getDeps: () => Promise<SweepDeps>, obs: Obser
 const obs = createObservability('sweep');
 export const handler = withObservability(
   obs,
-  createSweepHandler(async () => (await controlPlaneRuntime()).sweep, obs),
+  createSweepHandler(async () => composeSweep(await awsCoreAdapters()), obs),
 );
