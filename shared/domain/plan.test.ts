@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findQueryId, parseFindQueryId, planReads, readRequestKey } from './plan.js';
+import { findQueryId, findQueryMayMatch, parseFindQueryId, planReads, readRequestKey } from './plan.js';
 import type { ExternalSecretSpec } from './schema.js';
 
 describe('planReads', () => {
@@ -66,5 +66,20 @@ describe('planReads', () => {
       readRequestKey('t', { key: 'k' }),
     ]);
     expect(keys.size).toBe(4);
+  });
+});
+
+describe('findQueryMayMatch', () => {
+  it.each<[Parameters<typeof findQueryMayMatch>[0], string, Record<string, string> | undefined, boolean]>([
+    [{ path: 'app/' }, 'app/db', undefined, true],
+    [{ path: 'app/' }, 'web/db', undefined, false],
+    [{ nameRegexp: '^db-' }, 'db-main', undefined, true],
+    [{ nameRegexp: '^db-' }, 'cache', undefined, false],
+    [{ tags: { team: 'a' } }, 'x', { team: 'a', env: 'p' }, true],
+    [{ tags: { team: 'a' } }, 'x', { team: 'b' }, false],
+    [{ tags: { team: 'a' } }, 'x', undefined, true],
+    [{ path: 'app/', nameRegexp: 'db$' }, 'app/db', undefined, true],
+  ])('should decide %j for %s', (query, key, tags, expected) => {
+    expect(findQueryMayMatch(query, key, tags)).toBe(expected);
   });
 });

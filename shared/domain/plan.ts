@@ -1,5 +1,6 @@
 import type { FindQuery, ReadRequest } from '../ports/secret-provider.js';
 import type { RemoteKeyRef } from './records.js';
+import { compileGoRegexp } from './regexp.js';
 import type { ExternalSecretSpec, FindRef, RemoteRef, StoreRef } from './schema.js';
 
 export interface PlannedRead {
@@ -124,6 +125,24 @@ export function parseFindQueryId(ref: string): FindQuery | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Could `key` be among the results of `query`? The rotation fan-out asks this of every `find:` ref
+ * in the reverse index, so a secret created or rotated under a find's path reaches the objects
+ * that find it. Tags are checked only when known; when unsure the answer is yes (one redundant
+ * reconcile is cheap, a missed rotation is not).
+ */
+export function findQueryMayMatch(query: FindQuery, key: string, tags?: Record<string, string>): boolean {
+  if (query.path !== undefined && !key.startsWith(query.path)) return false;
+  if (query.nameRegexp !== undefined) {
+    const re = compileGoRegexp(query.nameRegexp);
+    if (re && !re.test(key)) return false;
+  }
+  if (query.tags !== undefined && tags !== undefined) {
+    for (const [k, v] of Object.entries(query.tags)) if (tags[k] !== v) return false;
+  }
+  return true;
 }
 
 function compare(a: string, b: string): number {
