@@ -2,7 +2,13 @@
  * Records the control plane keeps centrally (DynamoDB in AWS, a local file in dev mode). None of
  * them ever holds a secret value: data is represented by a keyed HMAC and provider version ids.
  */
-import type { Condition, CreationPolicy, DeletionPolicy, ExternalSecretSpec, LabelSelector } from './schema.js';
+import type {
+  Condition,
+  CreationPolicy,
+  DeletionPolicy,
+  ExternalSecretSpec,
+  LabelSelector,
+} from './schema.js';
 
 /** One desired Secret in one cluster: the unit that reconcile, status and the reverse index speak of. */
 export interface ObjectRef {
