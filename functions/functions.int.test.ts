@@ -44,6 +44,7 @@ const records: ClusterRecord[] = [];
 const namespace = `app-${fixture.runId}`;
 const stdout: string[] = [];
 const realWrite = process.stdout.write.bind(process.stdout);
+const realErrWrite = process.stderr.write.bind(process.stderr);
 
 const handlers = {
   rotation: createRotationHandler(async () => plane.rotation, createObservability('rotation')),
@@ -140,6 +141,11 @@ beforeAll(async () => {
     stdout.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     return (realWrite as (c: unknown, ...r: unknown[]) => boolean)(chunk, ...rest);
   }) as typeof process.stdout.write;
+  // Powertools writes warnings and errors to stderr.
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    stdout.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return (realErrWrite as (c: unknown, ...r: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stderr.write;
   await createStateTable(dynamo, tableName);
   plane = composeControlPlane({
     state,
@@ -165,6 +171,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   process.stdout.write = realWrite;
+  process.stderr.write = realErrWrite;
   await fixture.close();
   await deleteStateTable(dynamo, tableName).catch(() => undefined);
   dynamo.destroy();
