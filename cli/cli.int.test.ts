@@ -262,6 +262,31 @@ describe('fleet-secrets dev and the CLI', () => {
     expect(malformed.stderr).toContain('error: --labels: "envdev" is not key=value');
   });
 
+  it('should register many clusters from a file, printing one result per cluster', async () => {
+    write(
+      join(work, 'clusters.yaml'),
+      stringify([
+        {
+          name: 'second',
+          kubeconfig: second.endpoint.adminKubeconfig,
+          labels: { env: 'dev', tier: 'second' },
+        },
+        { name: 'gone', kubeconfig: join(work, 'gone.kubeconfig') },
+      ]),
+    );
+    const run = await cli(['clusters', 'add', '-f', 'clusters.yaml']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('✓ cluster second registered');
+    expect(run.stderr).toContain('✗ cluster gone was not registered');
+    expect(run.stderr).toContain('1 of 2 clusters registered');
+    expect(run.stderr).toContain('error: 1 of 2 registrations failed');
+
+    write(join(work, 'typo.yaml'), 'name: typo\nkubeconfg: x.kubeconfig\n');
+    const typo = await cli(['clusters', 'add', '-f', 'typo.yaml']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('typo.yaml:2: kubeconfg: unknown field');
+  });
+
   const namespace = `fleet-${suffix}`;
   const fleetDir = () => join(work, 'fleet');
 
