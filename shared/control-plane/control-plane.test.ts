@@ -3,6 +3,7 @@ import { InProcessInvoker } from '../adapters/in-process/in-process-invoker.js';
 import { LocalStateStore } from '../adapters/local-state/local-state-store.js';
 import type { SecretChange } from '../domain/events/secrets-manager-events.js';
 import type { ClusterRecord, DesiredSnapshot, ReconcileRequest, SyncStatus } from '../domain/records.js';
+import { ANY_FIND_KEY } from './index-refs.js';
 import { runUnderClusterLease } from './lease-runner.js';
 import { fanOutSecretChanges } from './rotation-fanout.js';
 import { runSweep } from './sweep.js';
@@ -83,11 +84,12 @@ describe('fanOutSecretChanges', () => {
     expect(c1.trigger?.versionId).toBe('v2');
   });
 
-  it('should cost one index query and no invocation for a secret nobody uses', async () => {
+  it('should cost two parallel index queries and no invocation for a secret nobody uses', async () => {
     const state = new LocalStateStore({ clock: clock() });
     let queries = 0;
     const counted = {
       claimEvent: (key: string, ttl: number) => state.claimEvent(key, ttl),
+      getSnapshot: (ref: Parameters<typeof state.getSnapshot>[0]) => state.getSnapshot(ref),
       findDependents: async (store: string, key: string) => {
         queries++;
         return state.findDependents(store, key);
@@ -97,7 +99,7 @@ describe('fanOutSecretChanges', () => {
     const result = await fanOutSecretChanges({ state: counted, invoker, region: 'eu-west-1' }, [
       change('unused'),
     ]);
-    expect(queries).toBe(1);
+    expect(queries).toBe(2);
     expect(invoker.invocations).toHaveLength(0);
     expect(result.invocations).toEqual([]);
   });
@@ -111,7 +113,7 @@ describe('fanOutSecretChanges', () => {
       { ...change('prod/db', 'v2'), via: 'cloudtrail' },
     ]);
     expect(result.duplicates).toBe(1);
-    expect(result.indexQueries).toBe(1);
+    expect(result.indexQueries).toBe(2);
     expect(invoker.invocations).toHaveLength(1);
   });
 
@@ -124,8 +126,29 @@ describe('fanOutSecretChanges', () => {
       { ...change('prod/db', 'v2'), via: 'AWS API Call via CloudTrail:PutSecretValue' },
     ]);
     expect(second.claimedElsewhere).toBe(1);
-    expect(second.indexQueries).toBe(1);
+    expect(second.indexQueries).toBe(2);
     expect(invoker.invocations).toHaveLength(1);
+  });
+});
+
+describe('fanOutSecretChanges with dataFrom.find', () => {
+  it('should reach an object whose find query matches the rotated name, and not one whose query cannot', async () => {
+    const state = new LocalStateStore({ clock: clock() });
+    const finder = (name: string, path: string): DesiredSnapshot => ({
+      ...snapshot('c1', 'ns', name, []),
+      spec: { secretStoreRef: { name: 'aws' }, dataFrom: [{ find: { path, name: { regexp: '.*' } } }] },
+      refs: [{ storeName: 'aws-sm:eu-west-1', key: ANY_FIND_KEY }],
+    });
+    await state.putSnapshot(finder('payments', 'payments/'));
+    await state.putSnapshot(finder('billing', 'billing/'));
+    const { invoker, received } = recordingInvoker();
+    const result = await fanOutSecretChanges({ state, invoker, region: 'eu-west-1' }, [
+      change('payments/db', 'v9'),
+    ]);
+    await invoker.drain();
+    expect(result.dependents).toBe(1);
+    expect(received).toHaveLength(1);
+    expect(received[0]?.scope).toEqual({ kind: 'objects', objects: [{ namespace: 'ns', name: 'payments' }] });
   });
 });
 

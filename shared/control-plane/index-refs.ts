@@ -1,4 +1,5 @@
 import { parseSecretArn } from '../domain/events/secrets-manager-events.js';
+import { FIND_REF_PREFIX } from '../domain/plan.js';
 import type { RemoteKeyRef } from '../domain/records.js';
 import type { SecretStore } from '../domain/schema.js';
 
@@ -11,8 +12,17 @@ export function awsIndexPartition(region: string): string {
   return `aws-sm:${region}`;
 }
 
+/**
+ * Every dataFrom.find of a region shares one index key: a rotation cannot know which find
+ * queries would match a name without reading them, so it lists these candidates and tests each
+ * one's query (findQueryMayMatch) against the rotated name.
+ */
+export const ANY_FIND_KEY = '*find*';
+
 export function toIndexRef(ref: RemoteKeyRef, store: SecretStore | undefined): RemoteKeyRef {
   const aws = store?.spec.provider.awsSecretsManager;
+  if (aws && ref.key.startsWith(FIND_REF_PREFIX))
+    return { storeName: awsIndexPartition(aws.region), key: ANY_FIND_KEY };
   if (aws) {
     const fromArn = parseSecretArn(ref.key);
     return { storeName: awsIndexPartition(fromArn?.region ?? aws.region), key: fromArn?.name ?? ref.key };

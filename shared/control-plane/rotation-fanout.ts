@@ -1,12 +1,13 @@
 import { changeDedupeKey, type SecretChange } from '../domain/events/secrets-manager-events.js';
+import { findQueryMayMatch, planReads } from '../domain/plan.js';
 import type { ObjectRef } from '../domain/records.js';
 import type { Invoker } from '../ports/invoker.js';
 import type { StateStore } from '../ports/state-store.js';
 import { groupByCluster } from './group-by-cluster.js';
-import { awsIndexPartition } from './index-refs.js';
+import { ANY_FIND_KEY, awsIndexPartition } from './index-refs.js';
 
 export interface RotationFanoutDeps {
-  state: Pick<StateStore, 'findDependents' | 'claimEvent'>;
+  state: Pick<StateStore, 'findDependents' | 'claimEvent' | 'getSnapshot'>;
   invoker: Invoker;
   /** Default region for events that name a secret without an ARN. */
   region: string;
@@ -28,7 +29,8 @@ export interface RotationFanoutResult {
 
 /**
  * From secret changes to one scoped reconcile-cluster invocation per affected cluster. A change
- * nobody depends on costs one reverse-index query and nothing else.
+ * nobody depends on costs two reverse-index queries (by name, and dataFrom.find candidates of its
+ * region, run in parallel) and nothing else.
  */
 export async function fanOutSecretChanges(
   { state, invoker, region, dedupeWindowMs = DEFAULT_DEDUPE_WINDOW_MS }: RotationFanoutDeps,
@@ -47,8 +49,14 @@ export async function fanOutSecretChanges(
   let indexQueries = 0;
   let dependents = 0;
   for (const change of bySecret.values()) {
-    indexQueries++;
-    const found = await state.findDependents(awsIndexPartition(change.region ?? region), change.name);
+    const partition = awsIndexPartition(change.region ?? region);
+    // Two queries in parallel: objects naming the secret, and objects whose dataFrom.find might.
+    indexQueries += 2;
+    const [named, finders] = await Promise.all([
+      state.findDependents(partition, change.name),
+      state.findDependents(partition, ANY_FIND_KEY),
+    ]);
+    const found = [...named, ...(await findersMatching(state, finders, change.name))];
     // Claimed only when someone depends on it, so an unused secret costs the one query alone.
     // The claim spans invocations: the native event and CloudTrail's copy arrive separately.
     if (found.length === 0) continue;
@@ -98,4 +106,19 @@ export async function fanOutSecretChanges(
     dependents,
     invocations,
   };
+}
+
+/** Keeps the find-based dependents whose query could return `name` (read from their snapshots). */
+async function findersMatching(
+  state: Pick<StateStore, 'getSnapshot'>,
+  candidates: ObjectRef[],
+  name: string,
+): Promise<ObjectRef[]> {
+  const matching: ObjectRef[] = [];
+  for (const ref of candidates) {
+    const snapshot = await state.getSnapshot(ref);
+    if (snapshot && planReads(snapshot.spec).finds.some((f) => findQueryMayMatch(f.query, name)))
+      matching.push(ref);
+  }
+  return matching;
 }
