@@ -73,7 +73,11 @@ async function until(
   timeoutMs = 30_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await Promise.resolve().then(condition).catch(() => false))) {
+  while (
+    !(await Promise.resolve()
+      .then(condition)
+      .catch(() => false))
+  ) {
     if (Date.now() > deadline) {
       throw new Error(
         `timed out waiting for ${what}; watcher stdout:\n${stdout.slice(-20).join('\n')}\nstderr:\n${stderr.join('\n')}`,
@@ -88,7 +92,7 @@ beforeAll(async () => {
   const bundle = await buildWatcher({ outfile: join(workDir, 'watcher.mjs') });
   cluster = await startPrivateCluster(uniqueName('process'));
   admin = kubeClientsFor(cluster.endpoint);
-  await installFleetCrds(admin.apiextensions);
+  await installFleetCrds(cluster.endpoint, admin.apiextensions);
   const token = await installWatcherIdentity(cluster.endpoint, admin, 'process-it');
   const serviceAccountDir = join(workDir, 'serviceaccount');
   mkdirSync(serviceAccountDir);

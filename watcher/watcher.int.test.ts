@@ -122,7 +122,7 @@ function noticesOf(sink: RecordingNoticeSink, namespace: string, name: string): 
 beforeAll(async () => {
   cluster = await startPrivateCluster(uniqueName('watcher'));
   admin = kubeClientsFor(cluster.endpoint);
-  await installFleetCrds(admin.apiextensions);
+  await installFleetCrds(cluster.endpoint, admin.apiextensions);
   watcherToken = await installWatcherIdentity(cluster.endpoint, admin, clusterId);
   running = startWatcher(cluster.endpoint.server, cluster.endpoint.caData, watcherToken);
   await until('the watcher to list both kinds', () => running.watcher.ready);

@@ -1,5 +1,5 @@
 import type { ApiAction, ApiResponse } from '../../shared/control-plane/api-dispatch.js';
-import { ApiRequestError } from '../errors.js';
+import { ApiRequestError, ControlPlaneUnavailableError } from '../errors.js';
 
 export interface ApiRequest {
   action: ApiAction;
@@ -26,7 +26,13 @@ export async function callApi<T>(
   options: { signal?: AbortSignal } = {},
 ): Promise<T> {
   const response = await client.send({ action, params }, options);
-  if (response.ok) return response.result as T;
+  if (response?.ok === true) return response.result as T;
+  if (response?.ok !== false || typeof response.error?.message !== 'string') {
+    // A function by that name that is not our api function (or an older one) answered.
+    throw new ControlPlaneUnavailableError(
+      `${client.target} did not answer like the fleet-secrets api function`,
+    );
+  }
   const { name, message, field, issues } = response.error;
   return Promise.reject(new ApiRequestError(action, name, message, field, issues ?? []));
 }

@@ -9,6 +9,10 @@ V=${VAULT_VERSION:-$(node -p "require('$here/versions.json').vault")}
 CACHE=${FLEET_SECRETS_CACHE:-$HOME/.cache/fleet-secrets}
 OUT="$CACHE/vault-$V"
 if [ -x "$OUT/bin/vault" ]; then echo "vault $V cached at $OUT"; exit 0; fi
+# Parallel runs on one machine (several clones, several CI jobs) wait for one install instead of
+# clobbering each other's work.
+mkdir -p "$CACHE" && exec 9>"$OUT.lock" && flock 9
+if [ -x "$OUT/bin/vault" ]; then echo "vault $V cached at $OUT"; exit 0; fi
 start=$(date +%s)
 work="$OUT.build"
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
@@ -17,6 +21,9 @@ go mod init local/vault-runtime >/dev/null 2>&1
 gomod=$(go mod download -json "github.com/hashicorp/vault@v$V" |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).GoMod))')
 go mod edit "-require=github.com/hashicorp/vault@v$V"
+# Vault's own go version sets the binary's GODEBUG defaults: under newer ones crypto/x509 rejects
+# CA certificates that a database plugin parses at init (negative serials), and Vault panics.
+go mod edit "-go=$(sed -n 's/^go \([0-9.]*\).*/\1/p' "$gomod")"
 # Each `X => ./dir` line names a module whose published twin is the version Vault requires. The
 # wrapper requires it directly too: Vault's go.mod is pruned (go >= 1.17) and lists only what its
 # own ./sdk needed, so the published sdk's extra imports resolve from the sdk's go.mod, not @latest.

@@ -12,7 +12,7 @@ mkdir -p "$CACHE" && exec 9>"$OUT.lock" && flock 9
 if [ -f "$OUT/.installed" ]; then echo "dynamodb-local $V cached at $OUT"; exit 0; fi
 start=$(date +%s)
 rm -rf "$OUT" && mkdir -p "$OUT"
-mvn -B -q -f "$here/dynamodb/pom.xml" "-Ddynamodb.local.version=$V" dependency:copy-dependencies \
+mvn -B -q -Dstyle.color=never -f "$here/dynamodb/pom.xml" "-Ddynamodb.local.version=$V" dependency:copy-dependencies \
   "-DoutputDirectory=$OUT/lib" -DincludeScope=runtime
 ls "$OUT"/lib/*.so >/dev/null 2>&1 || { echo "no sqlite4java native library in $OUT/lib" >&2; exit 1; }
 touch "$OUT/.installed"

@@ -46,7 +46,6 @@ export async function startVault({ runDir, timeoutMs = 60_000 }: StartVaultOptio
         VAULT_DEV_ROOT_TOKEN_ID: rootToken,
         VAULT_ADDR: url,
         VAULT_LOG_LEVEL: 'warn',
-        VAULT_DISABLE_MLOCK: 'true',
       },
     });
     await waitForPeer(peer, {

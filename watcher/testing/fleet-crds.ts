@@ -1,99 +1,58 @@
 /**
- * Integration-test setup: the fleet-secrets CRDs on a test apiserver, and valid objects of both
- * kinds. Uses the generated CRDs in crds/ when they exist, otherwise a minimal stand-in with the
- * same names, scopes and status subresource (all the watcher depends on). The stand-in is only
- * ever applied to a test's private cluster, never to the clusters other suites share.
+ * Integration-test setup: the generated fleet-secrets CRDs (shared/domain/crds.ts, the same source
+ * as crds/*.yaml) on a test apiserver, and valid objects of both kinds.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import {
-  type ApiextensionsV1Api,
-  loadAllYaml,
-  type V1CustomResourceDefinition,
-} from '@kubernetes/client-node';
+import { type ApiextensionsV1Api, loadYaml, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import type { KubeClusterEndpoint } from '../../infra-tests/peers/types.js';
+import { buildCrdFiles, buildCrds } from '../../shared/domain/crds.js';
 import { API_GROUP, API_VERSION } from '../../shared/domain/schema.js';
-import { watchedResources } from '../resources.js';
+import type { ManifestObject } from '../manifests.js';
+import { rawCreate } from './raw-kube.js';
 
-const crdsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'crds');
-
-function minimalCrd(kind: string, plural: string, namespaced: boolean): V1CustomResourceDefinition {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.${API_GROUP}` },
-    spec: {
-      group: API_GROUP,
-      scope: namespaced ? 'Namespaced' : 'Cluster',
-      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
-      versions: [
-        {
-          name: API_VERSION,
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                // client-node's model name for x-kubernetes-preserve-unknown-fields.
-                spec: { type: 'object', x_kubernetes_preserve_unknown_fields: true },
-                status: { type: 'object', x_kubernetes_preserve_unknown_fields: true },
-              },
-            },
-          },
-        },
-      ],
-    },
-  };
-}
-
-/** The generated CRDs of the two watched kinds if crds/ has them, else the minimal stand-ins. */
-export function fleetCrds(): { crds: V1CustomResourceDefinition[]; generated: boolean } {
-  const wanted = new Set(watchedResources.map((resource) => `${resource.plural}.${API_GROUP}`));
-  const found: V1CustomResourceDefinition[] = [];
-  if (existsSync(crdsDir)) {
-    for (const file of readdirSync(crdsDir).filter((name) => /\.ya?ml$/.test(name))) {
-      // loadAllYaml maps JSON field names (x-kubernetes-*) onto client-node's model names, which
-      // its serializer expects; plain YAML objects would lose those fields on the way out.
-      const objects = loadAllYaml(
-        readFileSync(join(crdsDir, file), 'utf8'),
-      ) as Array<V1CustomResourceDefinition | null>;
-      for (const object of objects) {
-        if (object?.kind === 'CustomResourceDefinition' && wanted.has(object.metadata?.name ?? ''))
-          found.push(object);
-      }
-    }
-  }
-  if (found.length === wanted.size) return { crds: found, generated: true };
-  return {
-    crds: watchedResources.map((resource) => minimalCrd(resource.kind, resource.plural, resource.namespaced)),
-    generated: false,
-  };
-}
-
-/** Creates the CRDs (an existing one is left as it is) and waits until both are served. */
-export async function installFleetCrds(apiextensions: ApiextensionsV1Api): Promise<{ generated: boolean }> {
-  const { crds, generated } = fleetCrds();
-  for (const body of crds) {
-    try {
-      await apiextensions.createCustomResourceDefinition({ body });
-    } catch (error) {
-      if ((error as { code?: number }).code !== 409) throw error;
+/**
+ * Creates the CRDs (one that exists already is left alone) and waits until both are served. Posted
+ * as raw JSON: client-node's typed client would drop the x-kubernetes-* keys of the schema.
+ */
+export async function installFleetCrds(
+  endpoint: KubeClusterEndpoint,
+  apiextensions: ApiextensionsV1Api,
+): Promise<void> {
+  const crds = buildCrds() as unknown as ManifestObject[];
+  for (const crd of crds) {
+    const response = await rawCreate(endpoint, crd);
+    if (response.status !== 201 && response.status !== 409) {
+      throw new Error(
+        `creating CRD ${crd.metadata.name} failed (${response.status}): ${response.body.message}`,
+      );
     }
   }
   const deadline = Date.now() + 60_000;
-  for (const body of crds) {
-    const name = body.metadata?.name ?? '';
+  for (const crd of crds) {
+    const name = crd.metadata.name;
     while (true) {
-      const crd = await apiextensions.readCustomResourceDefinition({ name });
-      if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
+      const live = await apiextensions.readCustomResourceDefinition({ name });
+      if (live.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
       if (Date.now() > deadline) throw new Error(`CRD ${name} was not established within 60 s`);
       await sleep(100);
     }
   }
-  return { generated };
+}
+
+/**
+ * @deprecated Kept for shared/reconcile/reconcile-fixture.ts, which adopted it before buildCrds()
+ * landed; prefer buildCrds(). The CRDs in client-node's model form (via its YAML loader, so the
+ * x-kubernetes-* keys survive its serializer).
+ */
+export function fleetCrds(): { crds: V1CustomResourceDefinition[]; generated: true } {
+  const crdsDir = new URL('../../crds/', import.meta.url);
+  return {
+    crds: buildCrdFiles().map(({ fileName }) =>
+      loadYaml<V1CustomResourceDefinition>(readFileSync(new URL(fileName, crdsDir), 'utf8')),
+    ),
+    generated: true,
+  };
 }
 
 /** A valid ExternalSecret; `revision` changes the spec, so each value is a new generation. */

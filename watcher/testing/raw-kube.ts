@@ -20,6 +20,11 @@ const collections: Record<string, { prefix: string; plural: string; namespaced: 
   },
   Deployment: { prefix: '/apis/apps/v1', plural: 'deployments', namespaced: true },
   NetworkPolicy: { prefix: '/apis/networking.k8s.io/v1', plural: 'networkpolicies', namespaced: true },
+  CustomResourceDefinition: {
+    prefix: '/apis/apiextensions.k8s.io/v1',
+    plural: 'customresourcedefinitions',
+    namespaced: false,
+  },
 };
 
 export interface RawResponse {
