@@ -89,8 +89,8 @@ describe('renderWatcherManifests', () => {
       seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(container.resources).toEqual({
-      requests: { cpu: '10m', memory: '64Mi' },
-      limits: { memory: '128Mi' },
+      requests: { cpu: '10m', memory: '96Mi' },
+      limits: { memory: '192Mi' },
     });
     expect(container.image).toBe(base.image);
   });

@@ -69,8 +69,10 @@ export const watcherDefaults = {
   healthPort: 8081,
   metricsPort: 9090,
   apiServerPort: 443,
-  memoryRequest: '64Mi',
-  memoryLimit: '128Mi',
+  // Measured with 5,000 objects (watcher/bench): ~62 MiB RSS at rest, ~82 MiB peak during bursts
+  // and resyncs, of which ~42 MiB are the node binary's file-backed pages.
+  memoryRequest: '96Mi',
+  memoryLimit: '192Mi',
   cpuRequest: '10m',
   /** Runs as distroless' "nonroot" user. */
   uid: 65532,
