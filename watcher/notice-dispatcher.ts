@@ -92,11 +92,6 @@ export class NoticeDispatcher {
     return this.#pending.size + this.#inFlightCount;
   }
 
-  /** Whether a digest is waiting or being sent. */
-  get hasPendingDigest(): boolean {
-    return this.#digests.size > 0;
-  }
-
   enqueue(notice: Notice): void {
     const key = objectKey(notice);
     const existing = this.#pending.get(key);

@@ -127,10 +127,6 @@ export class ResourceWatcher {
     return this.#synced;
   }
 
-  get objectCount(): number {
-    return this.#objects.size;
-  }
-
   /** The resourceVersion the next watch resumes from. */
   get resourceVersion(): string {
     return this.#resourceVersion;
