@@ -31,6 +31,7 @@ export function registerApplyCommands(program: Command, ctx: CliContext): void {
         loadManifests(flags.file, { recursive: flags.recursive }),
         classifyForApply,
       );
+      refuseDevOnlyStores(ctx, objects);
       // Stores first: a FleetExternalSecret applied in the same run may read from them.
       objects.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'SecretStore' ? -1 : 1));
       const api = await ctx.api();
@@ -100,6 +101,20 @@ function classifyAll(
     );
   }
   return objects;
+}
+
+/** The deployed control plane refuses file stores at every read: say so before sending one. */
+function refuseDevOnlyStores(ctx: CliContext, objects: CentralObject[]): void {
+  if (ctx.target().kind !== 'lambda') return;
+  const problems = objects.flatMap((o) =>
+    o.kind === 'SecretStore' && o.manifest.spec.provider.file
+      ? [
+          `${o.source.file}:${o.source.lineOf('spec.provider.file')}: SecretStore ${o.name}: spec.provider.file: file stores are served by dev mode only`,
+        ]
+      : [],
+  );
+  if (problems.length > 0)
+    throw new UsageError('nothing was sent: the deployed control plane cannot read files', problems);
 }
 
 export function objectLabel(object: CentralObject): string {

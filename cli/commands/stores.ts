@@ -63,6 +63,11 @@ export function registerStoresCommand(program: Command, ctx: CliContext): void {
     )
     .action(async (name: string, flags: StoreFlags) => {
       const manifest = storeFromFlags(name, flags);
+      if (manifest.spec.provider.file && ctx.target().kind === 'lambda') {
+        throw new UsageError(
+          '--file: file stores are served by dev mode only, not by the deployed control plane',
+        );
+      }
       const validated = validateSecretStore(manifest);
       if (!validated.ok) {
         throw new UsageError(
