@@ -22,7 +22,7 @@ export function createProgram(terminal: Terminal): { program: Command; close(): 
       new Option('--api-function <name|arn>', 'the deployed api function').env('FLEET_SECRETS_API_FUNCTION'),
     )
     .addOption(new Option('--outputs-file <file>', 'stack outputs JSON of `cdk deploy --outputs-file`'))
-    .addOption(new Option('--region <region>', 'AWS region of the api function'))
+    .addOption(new Option('--api-region <region>', 'AWS region of the api function (default: from its ARN)'))
     .addOption(new Option('--api-url <url>', 'a dev-mode control plane').env('FLEET_SECRETS_API_URL'))
     .addOption(new Option('--api-token <token>', 'its API token').env('FLEET_SECRETS_API_TOKEN').hideHelp())
     .addOption(

@@ -23,7 +23,8 @@ export interface ConnectionOptions {
   apiFunction?: string;
   outputsFile?: string;
   devDir?: string;
-  region?: string;
+  /** Region of the api function when its ARN does not say (a bare function name). */
+  apiRegion?: string;
 }
 
 export type ResolvedTarget =
@@ -45,7 +46,7 @@ export function resolveTarget(opts: ConnectionOptions, env: NodeJS.ProcessEnv = 
   }
   const fn = opts.apiFunction ?? env.FLEET_SECRETS_API_FUNCTION;
   if (fn) {
-    const region = opts.region ?? regionOfArn(fn) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    const region = opts.apiRegion ?? regionOfArn(fn) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     return {
       kind: 'lambda',
       functionName: fn,
@@ -66,7 +67,7 @@ export function resolveTarget(opts: ConnectionOptions, env: NodeJS.ProcessEnv = 
 
 function lambdaFromOutputs(file: string, opts: ConnectionOptions, env: NodeJS.ProcessEnv): ResolvedTarget {
   const outputs = readStackOutputs(file);
-  const region = opts.region ?? outputs.region ?? env.AWS_REGION;
+  const region = opts.apiRegion ?? outputs.region ?? env.AWS_REGION;
   return {
     kind: 'lambda',
     functionName: outputs.apiFunction,
