@@ -5,7 +5,7 @@ import { callApi } from '../api-client/api-client.js';
 import { readClustersFile } from '../clusters/clusters-file.js';
 import { type ClusterSource, registrationInput } from '../clusters/registration.js';
 import type { CliContext } from '../context.js';
-import { ApiRequestError, CliError } from '../errors.js';
+import { ApiRequestError, CliError, UsageError } from '../errors.js';
 import { formatStructured, parseOutputFormat, relativeTime } from '../output/format.js';
 import { renderTable } from '../output/table.js';
 import { commaList, keyValueList } from '../parse-args.js';
@@ -169,6 +169,11 @@ async function addOne(
   signal: AbortSignal,
   api: Awaited<ReturnType<CliContext['api']>>,
 ): Promise<StepOutcome> {
+  if (source.kubeconfig && ctx.target().kind === 'lambda') {
+    throw new UsageError(
+      `cluster ${source.name}: a kubeconfig on this machine is for dev mode; the deployed control plane needs --eks-cluster, or --endpoint with --ca-file and --token-secret`,
+    );
+  }
   const input: RegisterClusterInput = await registrationInput(source);
   const { style } = ctx.terminal;
   try {
