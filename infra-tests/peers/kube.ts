@@ -214,12 +214,17 @@ export async function startApiserver(options: StartApiserverOptions): Promise<Ku
       intervalMs: 50,
       probe: async () => existsSync(caFile),
     });
-    const ca = readFileSync(caFile, 'utf8');
     await waitForPeer(peer, {
       timeoutMs: startupTimeoutMs,
       intervalMs: 100,
+      // Read on every probe: the file can exist before the apiserver has written the whole chain.
       probe: async () =>
-        (await get(`https://127.0.0.1:${port}/readyz`, { ca, token: identity.adminToken })).status === 200,
+        (
+          await get(`https://127.0.0.1:${port}/readyz`, {
+            ca: readFileSync(caFile, 'utf8'),
+            token: identity.adminToken,
+          })
+        ).status === 200,
     });
   };
   const spawnOptions = (port: number): SpawnPeerOptions => ({
