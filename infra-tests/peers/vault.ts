@@ -20,14 +20,15 @@ export interface StartVaultOptions {
 }
 
 /**
- * Starts a Vault dev server (in memory, unsealed, KV v2 at secret/) on a free port of 127.0.0.1
- * with a fresh random root token, and waits until /v1/sys/health reports it active.
+ * Starts a Vault-API dev server (OpenBao, see build-vault.sh: in memory, unsealed, KV v2 at
+ * secret/) on a free port of 127.0.0.1 with a fresh random root token, and waits until
+ * /v1/sys/health reports it active.
  */
 export async function startVault({ runDir, timeoutMs = 60_000 }: StartVaultOptions): Promise<RunningVault> {
-  const version = peerVersions().vault!;
+  const version = peerVersions().openbao!;
   const binary = requireInstalled(
     'vault',
-    join(peerCacheDir('vault', version), 'bin', 'vault'),
+    join(peerCacheDir('openbao', version), 'bin', 'bao'),
     'build-vault.sh',
   );
   const rootToken = `root-${randomBytes(16).toString('hex')}`;
@@ -43,9 +44,9 @@ export async function startVault({ runDir, timeoutMs = 60_000 }: StartVaultOptio
       env: {
         ...process.env,
         HOME: runDir,
-        VAULT_DEV_ROOT_TOKEN_ID: rootToken,
-        VAULT_ADDR: url,
-        VAULT_LOG_LEVEL: 'warn',
+        BAO_DEV_ROOT_TOKEN_ID: rootToken,
+        BAO_ADDR: url,
+        BAO_LOG_LEVEL: 'warn',
       },
     });
     await waitForPeer(peer, {
