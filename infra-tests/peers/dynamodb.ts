@@ -41,6 +41,10 @@ export async function startDynamoDb({
       name: 'dynamodb',
       command: 'java',
       args: [
+        // Small in-memory tables: a bounded heap and the serial collector keep the JVM light on a
+        // two-core machine that also runs apiservers.
+        '-Xmx1g',
+        '-XX:+UseSerialGC',
         // sqlite4java loads its native library from here.
         `-Djava.library.path=${lib}`,
         '-cp',
