@@ -11,6 +11,8 @@ export default defineConfig({
           include: ['**/*.test.ts'],
           exclude: ['**/*.int.test.ts', 'node_modules/**', 'cdk.out/**', 'dist/**'],
           environment: 'node',
+          // Unit suites run first (group 0): a broken pure rule fails fast, before peers start.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -25,6 +27,7 @@ export default defineConfig({
           // Files share one set of peers; two forks on two cores keeps apiservers responsive.
           pool: 'forks',
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
