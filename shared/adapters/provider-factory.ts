@@ -1,3 +1,5 @@
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { StoreConfigError } from '../domain/provider-errors.js';
 import type { SecretStore } from '../domain/schema.js';
 import type { CredentialSource, SecretProvider, SecretProviderFactory } from '../ports/secret-provider.js';
@@ -15,7 +17,7 @@ export interface CentralProviderFactoryOptions {
   /** Reads Vault tokens / AppRole secret ids that store records reference by key. */
   credentialSource: CredentialSource;
   vault?: {
-    /** Signs AWS IAM logins with the function's identity. */
+    /** Signs AWS IAM logins; default: the function's own identity, resolved as SDK clients resolve it. */
     iam?: VaultIamSigning;
     timeoutMs?: number;
     concurrency?: number;
@@ -91,7 +93,7 @@ export class CentralProviderFactory implements SecretProviderFactory {
         api,
         auth: vault.auth,
         credentialSource: this.#credentialSource,
-        ...(this.#vault.iam ? { iam: this.#vault.iam } : {}),
+        ...('iam' in vault.auth ? { iam: this.#vault.iam ?? { credentials: ownIdentity() } } : {}),
       });
       return new VaultProvider({
         storeName,
@@ -104,4 +106,13 @@ export class CentralProviderFactory implements SecretProviderFactory {
     }
     throw new StoreConfigError(storeName, 'names no provider');
   }
+}
+
+/** The Lambda execution role's credentials, through the SDK's default provider chain. */
+function ownIdentity(): AwsCredentialIdentityProvider {
+  let sts: STSClient | undefined;
+  return () => {
+    sts ??= new STSClient({});
+    return sts.config.credentials();
+  };
 }

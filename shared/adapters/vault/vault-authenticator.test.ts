@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VaultApiError, VaultAuthError } from './errors.js';
 import type { VaultApi, VaultMethod } from './vault-api.js';
-import { type VaultAuthConfig, VaultAuthenticator } from './vault-authenticator.js';
+import { stsEndpointFor, type VaultAuthConfig, VaultAuthenticator } from './vault-authenticator.js';
 
 function fakeClock() {
   let now = Date.parse('2026-01-01T00:00:00Z');
@@ -197,5 +197,13 @@ describe('VaultAuthenticator', () => {
       credentialSource: source,
     });
     await expect(auth.token()).rejects.toThrow(/no AWS identity/);
+  });
+});
+
+describe('stsEndpointFor', () => {
+  it('should sign for the global endpoint in us-east-1 and the regional one elsewhere', () => {
+    expect(stsEndpointFor(undefined)).toBe('https://sts.amazonaws.com');
+    expect(stsEndpointFor('us-east-1')).toBe('https://sts.amazonaws.com');
+    expect(stsEndpointFor('eu-west-1')).toBe('https://sts.eu-west-1.amazonaws.com');
   });
 });

@@ -12,8 +12,12 @@ export type VaultAuthConfig = Static<typeof VaultAuth>;
 /** How the control plane signs Vault's AWS IAM login: its own identity, and where STS is. */
 export interface VaultIamSigning {
   credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Must match the sts_endpoint Vault is configured with (a regional endpoint, or moto in tests). */
+  /**
+   * Must match the sts_endpoint Vault is configured with (moto in tests). Default: the global
+   * endpoint for us-east-1 (or no region), else the regional one, sts.<region>.amazonaws.com.
+   */
   stsEndpoint?: string;
+  /** Signing region when the store's auth.iam.region is not set. */
   region?: string;
 }
 
@@ -199,7 +203,7 @@ export class VaultAuthenticator {
         credentials: iam.credentials,
         role: auth.iam.role,
         region: auth.iam.region ?? iam.region ?? 'us-east-1',
-        ...(iam.stsEndpoint ? { stsEndpoint: iam.stsEndpoint } : {}),
+        stsEndpoint: iam.stsEndpoint ?? stsEndpointFor(auth.iam.region ?? iam.region),
         ...(auth.iam.serverIdHeader ? { serverIdHeader: auth.iam.serverIdHeader } : {}),
       }),
     );
@@ -251,6 +255,13 @@ export class VaultAuthenticator {
       renewable: auth.renewable ?? false,
     };
   }
+}
+
+/** Vault replays the signed request with the Host it was signed for, so region and endpoint must agree. */
+export function stsEndpointFor(region: string | undefined): string {
+  return !region || region === 'us-east-1'
+    ? 'https://sts.amazonaws.com'
+    : `https://sts.${region}.amazonaws.com`;
 }
 
 function trimSlashes(path: string): string {
