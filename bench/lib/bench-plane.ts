@@ -1,7 +1,8 @@
 /**
  * The whole control plane in this process, as functions/functions.int.test.ts drives it: the real
  * handler cores (with the Powertools middleware every Lambda has), the DynamoDB state store on
- * DynamoDB Local, Secrets Manager in moto behind the real provider factory, and an in-process
+ * DynamoDB Local (or, where a benchmark counts only provider and Kubernetes calls, the in-memory
+ * dev-mode store), Secrets Manager in moto behind the real provider factory, and an in-process
  * invoker whose 'reconcile-cluster' target is the reconcile-cluster handler, like Lambda's async
  * invoke. Clusters are real kube-apiservers unless a benchmark passes the scale model's stand-in.
  *
@@ -34,12 +35,14 @@ import { createStateTable, deleteStateTable } from '../../shared/adapters/dynamo
 import { DynamoDbStateStore } from '../../shared/adapters/dynamodb/dynamodb-state-store.js';
 import { InProcessInvoker } from '../../shared/adapters/in-process/in-process-invoker.js';
 import { KubeClusterClientFactory } from '../../shared/adapters/kubernetes/cluster-client-factory.js';
+import { LocalStateStore } from '../../shared/adapters/local-state/local-state-store.js';
 import { CentralProviderFactory } from '../../shared/adapters/provider-factory.js';
 import type { ChangeNotice } from '../../shared/control-plane/ingest.js';
 import type { ClusterRecord, ReconcileRequest } from '../../shared/domain/records.js';
 import { API_GROUP, API_VERSION, type SecretStore } from '../../shared/domain/schema.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { ClusterClientFactory } from '../../shared/ports/cluster-client.js';
+import type { StateStore } from '../../shared/ports/state-store.js';
 import { type ProviderReader, reconcileCluster } from '../../shared/reconcile/index.js';
 import type { ReconcileResult } from '../../shared/reconcile/types.js';
 import { currentRole, type Role, runAs } from './attribution.js';
@@ -67,6 +70,11 @@ export interface BenchPlaneOptions {
   name: string;
   /** The scale model's stand-in; default: real kube-apiservers through the real client factory. */
   clusters?: ClusterClientFactory;
+  /**
+   * 'dynamodb' (default): DynamoDB Local, metered. 'memory': the dev-mode LocalStateStore, for
+   * benchmarks whose numbers are provider and Kubernetes calls (DynamoDB Local would only slow them).
+   */
+  store?: 'dynamodb' | 'memory';
 }
 
 /** One reconcile-cluster invocation as the benchmark saw it. */
@@ -88,8 +96,9 @@ export class BenchPlane {
   readonly clock = new AdjustableClock();
   readonly dynamo: DynamoDBClient;
   readonly meter: DynamoDbMeter;
-  readonly state: DynamoDbStateStore;
+  readonly state: StateStore;
   readonly tableName: string;
+  readonly storeKind: 'dynamodb' | 'memory';
   /** Setup only (creating values, tokens); not counted as control-plane calls. */
   readonly sm: SecretsManagerClient;
   readonly kube: KubeClusterClientFactory | undefined;
@@ -128,11 +137,11 @@ export class BenchPlane {
       requestHandler: { requestTimeout: 30_000 },
     });
     this.meter = new DynamoDbMeter({ client: this.dynamo, label: currentRole });
-    this.state = new DynamoDbStateStore({
-      client: this.dynamo,
-      tableName: this.tableName,
-      clock: this.clock,
-    });
+    this.storeKind = options.store ?? 'dynamodb';
+    this.state =
+      this.storeKind === 'memory'
+        ? new LocalStateStore({ clock: this.clock })
+        : new DynamoDbStateStore({ client: this.dynamo, tableName: this.tableName, clock: this.clock });
     const smConfig = {
       endpoint: options.moto.url,
       region: options.moto.region,
@@ -189,7 +198,7 @@ export class BenchPlane {
   }
 
   async start(): Promise<void> {
-    await createStateTable(this.dynamo, this.tableName);
+    if (this.storeKind === 'dynamodb') await createStateTable(this.dynamo, this.tableName);
   }
 
   /** Runs one function the way Lambda would: its own attribution, a fresh context, counted. */
@@ -339,15 +348,18 @@ export class BenchPlane {
   }
 
   /** Registers a stand-in cluster (scale model): the stand-in factory ignores endpoint and auth. */
-  registerStandInCluster(clusterId: string): Promise<ClusterRecord> {
+  registerStandInCluster(clusterId: string, extra: Pick<ClusterRecord, 'nextDriftCheckAt'> = {}) {
     return this.#putCluster({
       clusterId,
       endpoint: `https://${clusterId}.stand-in.invalid`,
       auth: { type: 'token', secretId: 'stand-in' },
+      ...extra,
     });
   }
 
-  async #putCluster(fields: Pick<ClusterRecord, 'clusterId' | 'endpoint' | 'caData' | 'auth'>) {
+  async #putCluster(
+    fields: Pick<ClusterRecord, 'clusterId' | 'endpoint' | 'caData' | 'auth' | 'nextDriftCheckAt'>,
+  ) {
     const now = this.clock.now().toISOString();
     const record: ClusterRecord = {
       ...fields,
@@ -356,13 +368,15 @@ export class BenchPlane {
       updatedAt: now,
     };
     if (record.caData === undefined) delete record.caData;
+    if (record.nextDriftCheckAt === undefined) delete record.nextDriftCheckAt;
     await this.state.putCluster(record);
     return record;
   }
 
   async close(): Promise<void> {
     this.kube?.close();
-    await deleteStateTable(this.dynamo, this.tableName).catch(() => undefined);
+    if (this.storeKind === 'dynamodb')
+      await deleteStateTable(this.dynamo, this.tableName).catch(() => undefined);
     this.dynamo.destroy();
     this.sm.destroy();
     this.#tokenSm.destroy();
