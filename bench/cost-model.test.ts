@@ -22,7 +22,7 @@ const units: Units = {
   },
   rotation: { fixed: { requests: 3, rru: 1, wru: 1 }, perDependent: { requests: 0, rru: 0.04, wru: 0 } },
   ingestPerNotice: { requests: 2, rru: 1, wru: 4 },
-  logBytes: { rotation: 1000, sweep: 800, ingest: 700, reconcile: 1300 },
+  logBytes: { rotation: 1000, sweep: 800, ingest: 700, reconcile: { fixed: 1100, perObject: 80 } },
   customMetrics: 9,
 };
 
@@ -94,6 +94,7 @@ describe('rotationLoad', () => {
     expect(load.dynamoDb.rru).toBeCloseTo(2 * (1 + 6 * 0.04) + 3 * 36, 10);
     expect(load.dynamoDb.wru).toBeCloseTo(2 * 1 + 3 * 2 + 6 * 3, 10);
     expect(load.dynamoDb.requests).toBe(2 * 3 + 3 * 5 + 6 * 1);
+    expect(load.logBytes).toBe(2 * 1000 + 3 * 1100 + 6 * 80);
   });
 });
 
@@ -108,6 +109,8 @@ describe('sweepMinuteLoad', () => {
     expect(load.providerCalls).toBeCloseTo(5, 10);
     // Due objects: 10 x 0.5 x 4 = 20, each one status write.
     expect(load.dynamoDb.wru).toBeCloseTo(2 * 1 + 6 * 2 + 20 * 3, 10);
+    // Drift checks report all 100 objects of their cluster, scoped passes only their due ones.
+    expect(load.logBytes).toBeCloseTo(800 + 6 * 1100 + (2 * 100 + 4 * 4) * 80, 10);
   });
 
   it('should make spread phases cost more invocations than phases deployed together', () => {

@@ -61,8 +61,13 @@ export interface Units {
   sweep: { fixed: DbCost; perCluster: DbCost; perDueObject: DbCost; perDriftCheck: DbCost };
   rotation: { fixed: DbCost; perDependent: DbCost };
   ingestPerNotice: DbCost;
-  /** Log bytes per invocation, by function. */
-  logBytes: { rotation: number; sweep: number; ingest: number; reconcile: number };
+  /** Log bytes per invocation, by function; a reconcile pass logs a report line per object in scope. */
+  logBytes: {
+    rotation: number;
+    sweep: number;
+    ingest: number;
+    reconcile: { fixed: number; perObject: number };
+  };
   /** Custom metrics the functions emit (name x dimension values). */
   customMetrics: number;
 }
@@ -187,18 +192,23 @@ export function simulateRefreshPhases(opts: {
   };
 }
 
+/**
+ * `invocations` passes refreshing `objects` in all, with `calls` provider calls; `inScope` objects are
+ * reported (and logged) by them, which for a whole-cluster drift check is every object of the cluster.
+ */
 function reconcileLoad(
   units: Units,
   a: ModelAssumptions,
   invocations: number,
   objects: number,
   calls: number,
+  inScope = objects,
 ): Load {
   const load = emptyLoad();
   load.invocations.reconcile = invocations;
   load.dynamoDb = addDb(addDb(zeroDb(), units.pass, invocations), units.perObject, objects);
   load.providerCalls = calls;
-  load.logBytes = units.logBytes.reconcile * invocations;
+  load.logBytes = units.logBytes.reconcile.fixed * invocations + units.logBytes.reconcile.perObject * inScope;
   load.gbSeconds =
     ((invocations * a.durationsMs.reconcilePass + objects * a.durationsMs.reconcilePerObject) / 1000) *
     (a.memoryMb.reconcile / 1024);
@@ -260,7 +270,11 @@ export function sweepMinuteLoad(
     (a.memoryMb.sweep / 1024);
   // Each invocation with due objects reads their keys in batches of 20.
   const callsPerInvocation = Math.ceil((phases.objectsPerInvocation * a.keysPerObject) / 20);
-  return addLoad(sweep, reconcileLoad(units, a, drift + scoped, due, clusters * q * callsPerInvocation));
+  const inScope = drift * a.objectsPerCluster + scoped * phases.objectsPerInvocation;
+  return addLoad(
+    sweep,
+    reconcileLoad(units, a, drift + scoped, due, clusters * q * callsPerInvocation, inScope),
+  );
 }
 
 /** A watcher notice for one edited ExternalSecret, and the one-object pass it starts. */

@@ -446,8 +446,11 @@ function scaleSection(scale: NonNullable<BenchResults['scale']>): string {
     '',
     table(['unit', 'DynamoDB', 'what'], unitRows),
     '',
-    `Log bytes per invocation (Powertools JSON logs + EMF): rotation ${int(u.logBytes.rotation)}, sweep ${int(u.logBytes.sweep)}, ` +
-      `ingest ${int(u.logBytes.ingest)}, reconcile-cluster ${int(u.logBytes.reconcile)}. Custom metrics emitted ` +
+    `Log bytes per invocation (Powertools JSON logs + EMF): rotation ${int(u.logBytes.rotation)}, sweep ` +
+      `${int(u.logBytes.sweep)}, ingest ${int(u.logBytes.ingest)}, reconcile-cluster ${int(u.logBytes.reconcile.fixed)} ` +
+      `plus ${int(u.logBytes.reconcile.perObject)} per object in scope (its "pass done" line carries every object's ` +
+      `report, so a whole-cluster drift check of 100 objects logs about ` +
+      `${dec((u.logBytes.reconcile.fixed + 100 * u.logBytes.reconcile.perObject) / 1024)} KiB). Custom metrics emitted ` +
       `(name x dimensions, seen in the EMF output of this run): ${u.customMetrics}.`,
     '',
     '### When refreshes come due',
@@ -511,10 +514,14 @@ function scaleSection(scale: NonNullable<BenchResults['scale']>): string {
           );
         const drift = f.clusters / a.driftCheckMinutes;
         const perMinute = f.perSweepMinute.invocations.reconcile;
+        const refreshed =
+          f.clusters * f.phases.clusterDueShare * f.phases.objectsPerInvocation * a.minutesPerMonth;
         return (
           `${label(f)}: the largest lines are ${top.join(', ')}. Drift checks are ${int(drift)} of the ` +
           `${int(perMinute)} reconcile-cluster invocations a minute (${dec((drift / perMinute) * 100, 0)}%), each ` +
-          `paying the fixed ${num(u.pass.rru)} RRU read of its cluster's items.`
+          `paying the fixed ${num(u.pass.rru)} RRU read of its cluster's items. Every periodic refresh rewrites the ` +
+          `object's status (its next due time) even when nothing changed: ${num(u.perObject.wru)} WRU each, ` +
+          `${dec((refreshed * u.perObject.wru * 100) / f.month.dynamoDb.wru, 0)}% of the month's write units.`
         );
       })
       .flatMap((line) => [line, '']),

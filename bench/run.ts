@@ -6,11 +6,12 @@
  * Knobs (environment): BENCH_ROTATIONS (timed rotations per fleet size, default 10),
  * BENCH_FLEET_OBJECTS (200), BENCH_FLEET_KEYS (50), BENCH_MEMORY_OBJECTS (1000),
  * BENCH_SCALE_CLUSTERS (10), BENCH_SCALE_IDLE (190), BENCH_IMPORT_REPETITIONS (5),
- * BENCH_ONLY (e.g. "rotation,scale": run those only; the report then goes to bench/.out/, not docs/).
+ * BENCH_ONLY (e.g. "rotation,scale": run those only; the report then goes to bench/.out/, not docs/),
+ * BENCH_RENDER_ONLY=1 (no run: re-render docs/benchmarks.md from docs/benchmarks.json).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +58,14 @@ const settings = {
   importRepetitions: num('BENCH_IMPORT_REPETITIONS', 5),
 };
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+
+// BENCH_RENDER_ONLY=1: rewrite docs/benchmarks.md from docs/benchmarks.json (after editing report.ts).
+if (process.env.BENCH_RENDER_ONLY) {
+  const saved = JSON.parse(readFileSync(join(root, 'docs', 'benchmarks.json'), 'utf8')) as BenchResults;
+  writeFileSync(join(root, 'docs', 'benchmarks.md'), renderMarkdown(saved));
+  log('rendered docs/benchmarks.md from docs/benchmarks.json');
+  process.exit(0);
+}
 const enabled = (section: string) => !only || only.includes(section);
 
 const runId = randomBytes(3).toString('hex');

@@ -25,6 +25,17 @@ function floor0(a: DbCost): DbCost {
   return { requests: Math.max(0, a.requests), rru: Math.max(0, a.rru), wru: Math.max(0, a.wru) };
 }
 
+/**
+ * A pass logs a fixed part and a report per object in scope: the 2-object scoped refresh and the
+ * whole-cluster drift check (every object in scope) separate the two.
+ */
+function reconcileLogBytes(m: ScaleMeasurements): { fixed: number; perObject: number } {
+  const scoped = m.scopedRefresh2.logBytesPerInvocation['reconcile-cluster'] ?? 0;
+  const whole = m.driftCheck.logBytesPerInvocation['reconcile-cluster'] ?? 0;
+  const perObject = Math.max(0, (whole - scoped) / (m.options.objectsPerCluster - 2));
+  return { fixed: Math.max(0, scoped - 2 * perObject), perObject };
+}
+
 export function unitsFrom(m: ScaleMeasurements, customMetrics: number): Units {
   const reconcile = (u: { dynamodb: Record<string, DynamoDbUsage> }) =>
     dbCost(u.dynamodb['reconcile-cluster']);
@@ -72,7 +83,7 @@ export function unitsFrom(m: ScaleMeasurements, customMetrics: number): Units {
       rotation: m.rotationFleetKey.logBytesPerInvocation.rotation ?? 0,
       sweep: m.driftCheck.logBytesPerInvocation.sweep ?? 0,
       ingest: m.ingest.logBytesPerInvocation.ingest ?? 0,
-      reconcile: m.scopedRefresh2.logBytesPerInvocation['reconcile-cluster'] ?? 0,
+      reconcile: reconcileLogBytes(m),
     },
     customMetrics,
   };
