@@ -526,7 +526,7 @@ function scaleSection(scale: NonNullable<BenchResults['scale']>): string {
       })
       .flatMap((line) => [line, '']),
     'Provider calls beside a per-object poller (ESO re-reads every data entry of every object each refresh ' +
-      "interval; its controller pods and their Kubernetes traffic in every cluster are not priced here):',
+      'interval; its controller pods and their Kubernetes traffic in every cluster are not priced here):',
     '',
     table(
       ['fleet', 'fleet-secrets calls / month', 'cost', 'per-object poller calls / month', 'cost'],
