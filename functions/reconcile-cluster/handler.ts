@@ -1,3 +1,4 @@
+import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { METRIC } from '../../cdk/runtime-contract.js';
@@ -5,6 +6,7 @@ import { type LeaseRunnerDeps, runUnderClusterLease } from '../../shared/control
 import { parseReconcileRequest } from '../../shared/control-plane/reconcile-request.js';
 import type { ReconcileRequest } from '../../shared/domain/records.js';
 import type { Invoker } from '../../shared/ports/invoker.js';
+import type { ReconcileLogger } from '../../shared/reconcile/types.js';
 import { awsReconcileAdapters } from '../lib/aws/reconcile-adapters.js';
 import { composeReconcileCluster } from '../lib/compose-reconcile.js';
 import { withObservability } from '../lib/middleware.js';
@@ -44,7 +46,15 @@ export function createReconcileClusterHandler(
         if (summary.rotationLatencyMs !== undefined) {
           obs.metrics.addMetric(METRIC.rotationLatencyMs, MetricUnit.Milliseconds, summary.rotationLatencyMs);
         }
-        obs.logger.info('pass done', { scope: req.scope.kind, ...summary });
+        // Counts only: the engine's per-object reports would make this line grow with the cluster
+        // (CloudWatch Logs bills by the byte); failures are logged per object by the engine itself.
+        obs.logger.info('pass done', {
+          scope: req.scope.kind,
+          synced: summary.synced,
+          unchanged: summary.unchanged,
+          failed: summary.failed,
+          rotationLatencyMs: summary.rotationLatencyMs,
+        });
         return summary;
       },
     );
@@ -57,8 +67,26 @@ export function createReconcileClusterHandler(
   };
 }
 
+/** The engine's logger port over Powertools (attributes become JSON keys of the line). */
+function engineLogger({ logger }: Observability): ReconcileLogger {
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (message: string, attributes: Record<string, unknown> = {}) =>
+      logger[level](message, attributes as LogAttributes);
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
 const obs = createObservability('reconcile-cluster');
 export const handler = withObservability(
   obs,
-  createReconcileClusterHandler(async () => composeReconcileCluster(await awsReconcileAdapters()), obs),
+  createReconcileClusterHandler(
+    // The engine logs per object (failures, writes) and adds its own counters to this EMF flush.
+    async () =>
+      composeReconcileCluster({
+        ...(await awsReconcileAdapters()),
+        logger: engineLogger(obs),
+        metrics: obs.metrics,
+      }),
+    obs,
+  ),
 );
