@@ -12,7 +12,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { KubernetesObject, V1CustomResourceDefinition } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   countRequests,
   type RequestCounts as SdkRequestCounts,
@@ -20,7 +20,8 @@ import {
 import { kubeClientsFor } from '../../infra-tests/helpers/kube.js';
 import { loadPeers } from '../../infra-tests/helpers/peers.js';
 import type { KubeClusterEndpoint } from '../../infra-tests/peers/types.js';
-import { fleetCrds } from '../../watcher/testing/fleet-crds.js'; // TEMP until domain buildCrds lands
+// The generated crds/ files through client-node's YAML loader, so x-kubernetes-* keys survive.
+import { fleetCrds } from '../../watcher/testing/fleet-crds.js';
 import { AssumedRoleCredentialCache } from '../adapters/aws-credentials/index.js';
 import { SecretsManagerClients } from '../adapters/aws-secrets-manager/secrets-manager-clients.js';
 import { KubeClusterClientFactory } from '../adapters/kubernetes/cluster-client-factory.js';
@@ -31,8 +32,6 @@ import {
   createServiceAccountIdentity,
 } from '../adapters/kubernetes/test-support.js';
 import { CentralProviderFactory } from '../adapters/provider-factory.js';
-
-const buildCrds = () => fleetCrds().crds;
 
 import { planReads } from '../domain/plan.js';
 import type { ClusterRecord, DesiredSnapshot, SourceKind } from '../domain/records.js';
@@ -73,7 +72,7 @@ export function suffix(): string {
 
 /** Applies the generated CRDs (idempotent across parallel files) and waits until they are served. */
 export async function installCrds(cluster: KubeClusterEndpoint): Promise<void> {
-  const crds = buildCrds() as unknown as V1CustomResourceDefinition[];
+  const crds = fleetCrds().crds;
   await adminApply(cluster.adminKubeconfig, crds);
   const { apiextensions } = kubeClientsFor(cluster, 'admin');
   for (const crd of crds) {

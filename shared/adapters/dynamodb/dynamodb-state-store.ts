@@ -156,12 +156,7 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async listClusters(): Promise<ClusterRecord[]> {
-    const items = await this.#queryAll({
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': 'pk' },
-      ExpressionAttributeValues: { ':pk': CLUSTERS_PK },
-    });
-    return items.map((i) => this.#docOf<ClusterRecord>(i));
+    return this.#listCatalogue<ClusterRecord>(CLUSTERS_PK);
   }
 
   async patchClusterState(clusterId: string, patch: ClusterStatePatch): Promise<void> {
@@ -246,12 +241,7 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async listStores(): Promise<SecretStore[]> {
-    const items = await this.#queryAll({
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': 'pk' },
-      ExpressionAttributeValues: { ':pk': STORES_PK },
-    });
-    return items.map((i) => this.#docOf<SecretStore>(i));
+    return this.#listCatalogue<SecretStore>(STORES_PK);
   }
 
   async deleteStore(name: string): Promise<void> {
@@ -278,12 +268,7 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async listFleetExternalSecrets(): Promise<FleetExternalSecret[]> {
-    const items = await this.#queryAll({
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': 'pk' },
-      ExpressionAttributeValues: { ':pk': FLEET_EXTERNAL_SECRETS_PK },
-    });
-    return items.map((i) => this.#docOf<FleetExternalSecret>(i));
+    return this.#listCatalogue<FleetExternalSecret>(FLEET_EXTERNAL_SECRETS_PK);
   }
 
   async deleteFleetExternalSecret(namespace: string, name: string): Promise<void> {
@@ -845,6 +830,16 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   /** Every SDK call goes through here so a missing table is reported as such, naming it. */
+  /** Every record of one catalogue partition (clusters, stores, FleetExternalSecrets). */
+  async #listCatalogue<T>(pk: string): Promise<T[]> {
+    const items = await this.#queryAll({
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': 'pk' },
+      ExpressionAttributeValues: { ':pk': pk },
+    });
+    return items.map((i) => this.#docOf<T>(i));
+  }
+
   async #call<T>(request: () => Promise<T>): Promise<T> {
     try {
       return await request();
