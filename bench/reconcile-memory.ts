@@ -158,7 +158,7 @@ export async function runMemoryBenchmark(
   const dir = mkdtempSync(join(tmpdir(), 'fleet-secrets-bench-child-'));
   try {
     const source = readFileSync(new URL('./reconcile-child.ts', import.meta.url), 'utf8');
-    const compiled = await transform(source, { loader: 'ts', format: 'esm', target: 'node20' });
+    const compiled = await transform(source, { loader: 'ts', format: 'esm', target: 'node24' });
     const childFile = join(dir, 'reconcile-child.mjs');
     writeFileSync(childFile, compiled.code);
     writeFileSync(

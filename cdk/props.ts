@@ -85,7 +85,7 @@ export interface FleetSecretsProps {
   alarmTopicArn?: string;
   /** p99 rotation latency (event to Secret written) above which the alarm fires. Default: 2000 ms. */
   rotationLatencyThresholdMs?: number;
-  /** Default: Node.js 24 (the newest Lambda runtime in this aws-cdk-lib; bundles target node20). */
+  /** Default: Node.js 24 (the newest Lambda runtime in this aws-cdk-lib; bundles target node24). */
   runtime?: lambda.Runtime;
 }
 

@@ -18,6 +18,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { nodeRuntime } from './node-runtime.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const functionsDir = join(root, 'functions');
@@ -59,7 +60,7 @@ async function bundle(name: string, outfile: string): Promise<void> {
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: nodeRuntime.esbuildTarget,
     format: 'esm',
     minify: true,
     treeShaking: true,

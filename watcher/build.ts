@@ -5,6 +5,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { nodeRuntime } from '../scripts/node-runtime.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const defaultWatcherBundle = join(here, '..', 'dist', 'watcher', 'watcher.mjs');
@@ -19,7 +20,7 @@ export async function buildWatcher({
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: nodeRuntime.esbuildTarget,
     format: 'esm',
     minify: true,
     sourcemap: 'linked',

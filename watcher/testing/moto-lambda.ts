@@ -60,7 +60,7 @@ export async function createMotoIngestFunction(): Promise<{ functionArn: string;
     const created = await client.send(
       new CreateFunctionCommand({
         FunctionName: functionName,
-        Runtime: 'nodejs20.x',
+        Runtime: 'nodejs24.x',
         Role: role,
         Handler: 'index.handler',
         Code: { ZipFile: Buffer.from('moto does not run it') },
