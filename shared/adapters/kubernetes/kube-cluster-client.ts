@@ -19,6 +19,7 @@ import {
   type V1ObjectMeta,
   VersionApi,
 } from '@kubernetes/client-node';
+import { isReservedMetadataKey } from '../../domain/labels.js';
 import { API_GROUP, API_VERSION, type ExternalSecretStatus } from '../../domain/schema.js';
 import type {
   AccessRule,
@@ -137,10 +138,7 @@ export class KubeClusterClient implements ClusterClient {
     if (secret.type) body.type = secret.type;
     // Only claim the field when it is set: a false here would be ours to keep forever.
     if (secret.immutable) body.immutable = true;
-    const secretValues = Object.values(secret.data).flatMap((b64) => [
-      b64,
-      Buffer.from(b64, 'base64').toString('utf8'),
-    ]);
+    const secretValues = valuesSentIn(secret);
     const result = await this.#call(
       `apply secret ${secret.namespace}/${secret.name}`,
       () =>
@@ -359,6 +357,24 @@ export class KubeClusterClient implements ClusterClient {
       }
     }
   }
+}
+
+/**
+ * What an error about this write must not repeat: the data (base64 and decoded) and the label and
+ * annotation values a template may have filled from it. Our own fleet-secrets.io/* metadata names
+ * objects, not values, and would only blank out ordinary words of a message.
+ */
+function valuesSentIn(secret: SecretManifest): string[] {
+  const data = Object.values(secret.data).flatMap((b64) => [
+    b64,
+    Buffer.from(b64, 'base64').toString('utf8'),
+  ]);
+  const metadata = [secret.labels, secret.annotations].flatMap((map) =>
+    Object.entries(map)
+      .filter(([key]) => !isReservedMetadataKey(key))
+      .map(([, value]) => value),
+  );
+  return [...data, ...metadata];
 }
 
 function headers(values: Record<string, string>): ConfigurationOptions {
