@@ -11,6 +11,7 @@ import { nextRefreshAt } from '../domain/refresh.js';
 import type { LiveSecretMeta } from '../ports/cluster-client.js';
 import { KubeInvalidError } from '../ports/cluster-client-errors.js';
 import { TargetConflictError } from './errors.js';
+import { assertWriteDelegated } from './foreign-target.js';
 import { creationPolicyOf, fieldManagerOf, ownerReferenceMissing, sourceOf, toManifest } from './manifest.js';
 import { objectKey, type PassContext, type WorkItem } from './pass-context.js';
 import type { ObjectReads } from './read-plan.js';
@@ -81,9 +82,8 @@ async function liveTarget(
 ): Promise<LiveSecretMeta | undefined> {
   const listed = ctx.live.secrets.get(objectKey(snapshot.namespace, targetName));
   if (listed) return listed;
-  // Merge and None work on someone else's Secret, which carries no label of ours until we write.
-  const policy = creationPolicyOf(snapshot);
-  if (policy !== 'Merge' && policy !== 'None') return undefined;
+  // Not among the Secrets we manage: someone else's, until we write. Merge and None work on it;
+  // Owner and Orphan must know it is there before they adopt it.
   guard(ctx);
   return ctx.client.getSecretMeta(snapshot.namespace, targetName);
 }
@@ -161,6 +161,15 @@ export async function syncDesiredObject(
       guard(ctx);
       return ctx.client.applySecret(manifest, { fieldManager });
     };
+    if (live) {
+      await assertWriteDelegated(
+        ctx,
+        { namespace: snapshot.namespace, name: targetName, policy, ours: isOurs(snapshot, live) },
+        live,
+        previous,
+        reads,
+      );
+    }
     let written: { resourceVersion: string };
     if (diff.action === 'conflict') {
       // Immutable: its data can only change by re-creation.

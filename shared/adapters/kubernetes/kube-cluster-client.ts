@@ -28,6 +28,7 @@ import type {
   KubeEvent,
   LiveSecretMeta,
   SecretManifest,
+  SecretTypeFilter,
 } from '../../ports/cluster-client.js';
 import { toKubeError } from './api-errors.js';
 import type { BearerTokenSource } from './auth.js';
@@ -110,10 +111,19 @@ export class KubeClusterClient implements ClusterClient {
    * Metadata of one Secret, or undefined when it does not exist. A field-selector LIST rather than
    * a GET: the control plane's RBAC has `list` on Secrets but no `get`.
    */
-  async getSecretMeta(namespace: string, name: string): Promise<LiveSecretMeta | undefined> {
+  async getSecretMeta(
+    namespace: string,
+    name: string,
+    filter: SecretTypeFilter = {},
+  ): Promise<LiveSecretMeta | undefined> {
+    const selectors = [
+      `metadata.name=${name}`,
+      ...(filter.type === undefined ? [] : [`type=${filter.type}`]),
+      ...(filter.notTypes ?? []).map((type) => `type!=${type}`),
+    ];
     const found = await this.#listSecretMeta(`look up secret ${namespace}/${name}`, {
       namespace,
-      fieldSelector: `metadata.name=${name}`,
+      fieldSelector: selectors.join(','),
     });
     return found[0];
   }
