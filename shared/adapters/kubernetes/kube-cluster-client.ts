@@ -370,9 +370,10 @@ export class KubeClusterClient implements ClusterClient {
 }
 
 /**
- * What an error about this write must not repeat: the data (base64 and decoded) and the label and
- * annotation values a template may have filled from it. Our own fleet-secrets.io/* metadata names
- * objects, not values, and would only blank out ordinary words of a message.
+ * What an error about this write must not repeat: the data (base64 and decoded) and the labels and
+ * annotations a template may have filled from it (templateFrom can make keys of values, too). Our
+ * own fleet-secrets.io/* metadata names objects, not values, and would only blank out ordinary
+ * words of a message.
  */
 function valuesSentIn(secret: SecretManifest): string[] {
   const data = Object.values(secret.data).flatMap((b64) => [
@@ -380,9 +381,7 @@ function valuesSentIn(secret: SecretManifest): string[] {
     Buffer.from(b64, 'base64').toString('utf8'),
   ]);
   const metadata = [secret.labels, secret.annotations].flatMap((map) =>
-    Object.entries(map)
-      .filter(([key]) => !isReservedMetadataKey(key))
-      .map(([, value]) => value),
+    Object.entries(map).flatMap(([key, value]) => (isReservedMetadataKey(key) ? [] : [key, value])),
   );
   return [...data, ...metadata];
 }
