@@ -13,6 +13,7 @@ import { KubeInvalidError } from '../ports/cluster-client-errors.js';
 import { TargetConflictError } from './errors.js';
 import { assertWriteDelegated } from './foreign-target.js';
 import { creationPolicyOf, fieldManagerOf, ownerReferenceMissing, sourceOf, toManifest } from './manifest.js';
+import { recordedKeyNames } from './owned-keys.js';
 import { objectKey, type PassContext, type WorkItem } from './pass-context.js';
 import type { ObjectReads } from './read-plan.js';
 import { renderObject } from './render-object.js';
@@ -213,7 +214,7 @@ export async function syncDesiredObject(
       writtenResourceVersion: wrote ? resourceVersion : undefined,
       writtenImmutable: wrote ? rendered.immutable : undefined,
       syncedVersions: rendered.versions,
-      ownedKeys: wrote ? Object.keys(rendered.data).sort() : undefined,
+      ownedKeys: wrote ? recordedKeyNames(ctx.deps.hmacKey, snapshot, rendered.data) : undefined,
       lastSyncAt: ctx.now.toISOString(),
       attempts: 0,
       ...refreshAfterSync(ctx, snapshot),
