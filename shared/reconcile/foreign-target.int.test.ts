@@ -36,11 +36,12 @@ async function wantInto(
   target: string,
   creationPolicy: CreationPolicy,
   store = fx.storeName,
+  type?: string,
 ): Promise<void> {
   await fx.putValue(name, `value-of-${name}`);
   const spec: ExternalSecretSpec = {
     secretStoreRef: { name: store, kind: 'SecretStore' },
-    target: { name: target, creationPolicy },
+    target: { name: target, creationPolicy, ...(type ? { template: { type } } : {}) },
     data: [{ secretKey: 'release', remoteRef: { key: fx.key(name) } }],
   };
   await desire(fx.state, { clusterId, cluster, namespace: ns, name, spec });
@@ -88,28 +89,39 @@ describe('system Secret types', () => {
   });
 
   it.each([
-    ['Owner', 'helm.sh/release.v1', {}],
-    ['Orphan', 'kubernetes.io/service-account-token', { 'kubernetes.io/service-account.name': 'default' }],
-  ] as const)('should never let %s adopt an existing %s Secret', async (policy, type, annotations) => {
-    const name = `adopt-${policy.toLowerCase()}`;
-    const existing = await foreignSecret({
-      metadata: { name, annotations },
-      type,
-      data: { release: b64('not-yours') },
-    });
-    await wantInto(name, name, policy);
+    // The template renders the system type too: only a look before the write can stop it.
+    ['Owner', 'helm.sh/release.v1', {}, 'helm.sh/release.v1'],
+    // The default type (Opaque): the API server refuses the type change; the error says why.
+    ['Owner', 'bootstrap.kubernetes.io/token', {}, undefined],
+    [
+      'Orphan',
+      'kubernetes.io/service-account-token',
+      { 'kubernetes.io/service-account.name': 'default' },
+      undefined,
+    ],
+  ] as const)(
+    'should never let %s adopt an existing %s Secret',
+    async (policy, type, annotations, rendered) => {
+      const name = `adopt-${policy.toLowerCase()}-${type.split('/')[0]?.replace(/\./g, '-')}`;
+      const existing = await foreignSecret({
+        metadata: { name, annotations },
+        type,
+        data: { release: b64('not-yours') },
+      });
+      await wantInto(name, name, policy, fx.storeName, rendered);
 
-    const result = await pass(name);
+      const result = await pass(name);
 
-    expect(reportOf(result, name)).toMatchObject({
-      outcome: 'failed',
-      reason: 'SystemSecretType',
-      message: expect.stringContaining(`Secret ${ns}/${name} is of type ${type}`),
-    });
-    const after = await readSecret(name);
-    expect(after.metadata?.resourceVersion).toBe(existing.metadata?.resourceVersion);
-    expect(Buffer.from(after.data?.release ?? '', 'base64').toString()).toBe('not-yours');
-  });
+      expect(reportOf(result, name)).toMatchObject({
+        outcome: 'failed',
+        reason: 'SystemSecretType',
+        message: expect.stringContaining(`Secret ${ns}/${name} is of type ${type}`),
+      });
+      const after = await readSecret(name);
+      expect(after.metadata?.resourceVersion).toBe(existing.metadata?.resourceVersion);
+      expect(Buffer.from(after.data?.release ?? '', 'base64').toString()).toBe('not-yours');
+    },
+  );
 
   it('should still merge into an ordinary Secret of another type, without any opt-in (ESO behaviour)', async () => {
     await foreignSecret({

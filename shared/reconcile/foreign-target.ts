@@ -30,6 +30,26 @@ export async function systemSecretTypeOf(
   return undefined;
 }
 
+/**
+ * Owner/Orphan rendering a system type itself: the one case where a write would silently adopt an
+ * existing system Secret, since for any other type the API server refuses to change a Secret's type.
+ */
+export function rendersSystemType(policy: CreationPolicy, renderedType: string): boolean {
+  return (policy === 'Owner' || policy === 'Orphan') && SYSTEM_SECRET_TYPES.includes(renderedType);
+}
+
+/** Throws SystemSecretType when the named Secret is a system Secret (after a refused write). */
+export async function assertNotSystemSecret(
+  ctx: PassContext,
+  namespace: string,
+  name: string,
+): Promise<void> {
+  const type = await systemSecretTypeOf(ctx.client, namespace, name);
+  if (type === undefined) return;
+  const refusal = { reason: 'SystemSecretType', type } as const;
+  throw new TargetConflictError(refusal.reason, describeRefusal(refusal, namespace, name));
+}
+
 async function optInStoresOf(ctx: PassContext, reads: ObjectReads): Promise<string[]> {
   const names = [...new Set([...reads.plan.reads, ...reads.plan.finds].map((r) => r.storeName))];
   const stores = await Promise.all(names.map(async (name) => ({ name, store: await storeOf(ctx, name) })));

@@ -11,7 +11,7 @@ import { nextRefreshAt } from '../domain/refresh.js';
 import type { LiveSecretMeta } from '../ports/cluster-client.js';
 import { KubeInvalidError } from '../ports/cluster-client-errors.js';
 import { TargetConflictError } from './errors.js';
-import { assertWriteDelegated } from './foreign-target.js';
+import { assertNotSystemSecret, assertWriteDelegated, rendersSystemType } from './foreign-target.js';
 import { creationPolicyOf, fieldManagerOf, ownerReferenceMissing, sourceOf, toManifest } from './manifest.js';
 import { recordedKeyNames } from './owned-keys.js';
 import { objectKey, type PassContext, type WorkItem } from './pass-context.js';
@@ -83,8 +83,9 @@ async function liveTarget(
 ): Promise<LiveSecretMeta | undefined> {
   const listed = ctx.live.secrets.get(objectKey(snapshot.namespace, targetName));
   if (listed) return listed;
-  // Not among the Secrets we manage: someone else's, until we write. Merge and None work on it;
-  // Owner and Orphan must know it is there before they adopt it.
+  // Merge and None work on someone else's Secret, which carries no label of ours until we write.
+  const policy = creationPolicyOf(snapshot);
+  if (policy !== 'Merge' && policy !== 'None') return undefined;
   guard(ctx);
   return ctx.client.getSecretMeta(snapshot.namespace, targetName);
 }
@@ -135,6 +136,12 @@ export async function syncDesiredObject(
   }
 
   const rendered = rendering.rendered;
+  if (!live && rendersSystemType(policy, rendered.type)) {
+    // Owner/Orphan with a system type of its own: the API server would let this write adopt an
+    // existing Secret of that type (for any other type it refuses the type change), so look first.
+    guard(ctx);
+    live = await ctx.client.getSecretMeta(snapshot.namespace, targetName);
+  }
   const desiredHmac = computeDataHmac(ctx.deps.hmacKey, rendered.data, {
     type: rendered.type,
     labels: rendered.labels,
@@ -182,10 +189,12 @@ export async function syncDesiredObject(
         written = await ctx.client.applySecret(manifest, { fieldManager });
         action = diff.drift ? 'restored' : diff.action === 'create' ? 'created' : 'updated';
       } catch (error) {
+        if (!(error instanceof KubeInvalidError)) throw error;
+        // Owner/Orphan met a Secret we did not know of, and the API server refused to change its
+        // type: say so when it is a system Secret, rather than "Invalid".
+        if (!live) await assertNotSystemSecret(ctx, snapshot.namespace, targetName);
         // A Secret made immutable out-of-band (or before we recorded it): replace it, unless it is not ours.
-        if (!(error instanceof KubeInvalidError) || !isOurs(snapshot, live)) {
-          throw error;
-        }
+        if (!isOurs(snapshot, live)) throw error;
         written = await replace();
         action = 'replaced';
       }
