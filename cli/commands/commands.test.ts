@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { validateSecretStore } from '../../shared/domain/validate.js';
 import { clusterIdOf } from '../dev/run-dev-mode.js';
 import { relativeTime } from '../output/format.js';
 import { renderTable } from '../output/table.js';
@@ -38,6 +39,13 @@ describe('stores add', () => {
       },
     });
     expect(describeProvider(store)).toBe('Secrets Manager eu-west-1');
+  });
+
+  it('should ask for the Merge opt-in only when --merge-requires-opt-in is given', () => {
+    expect(storeFromFlags('a', { awsRegion: 'eu-west-1' }).spec.mergeRequiresOptIn).toBeUndefined();
+    const store = storeFromFlags('a', { awsRegion: 'eu-west-1', mergeRequiresOptIn: true });
+    expect(store.spec.mergeRequiresOptIn).toBe(true);
+    expect(validateSecretStore(store).ok).toBe(true);
   });
 
   it('should insist on exactly one provider and one Vault login', () => {

@@ -27,6 +27,7 @@ interface StoreFlags {
   allowClusters?: string;
   allowNamespaces?: string[];
   allowKeys?: string[];
+  mergeRequiresOptIn?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -57,6 +58,10 @@ export function registerStoresCommand(program: Command, ctx: CliContext): void {
     .option('--allow-clusters <selector>', 'clusters that may read, by label ("env=prod", "all")')
     .option('--allow-namespaces <list>', 'namespace names or globs that may read ("team-*")', collect)
     .option('--allow-keys <list>', 'key globs that may be read ("app/*", "db/**")', collect)
+    .option(
+      '--merge-requires-opt-in',
+      'creationPolicy Merge writes only into Secrets annotated fleet-secrets.io/allow-merge: "true"',
+    )
     .addHelpText(
       'after',
       '\nWithout --allow-* the store allows nobody (deny by default).\nExamples:\n  fleet-secrets stores add prod-sm --aws-region eu-west-1 --allow-clusters env=prod --allow-namespaces "team-*" --allow-keys "prod/**"\n  fleet-secrets stores add vault --vault-server https://vault.example:8200 --vault-path secret --vault-token-key vault-token --allow-clusters all --allow-namespaces default --allow-keys "*"',
@@ -184,7 +189,11 @@ export function storeFromFlags(name: string, flags: StoreFlags): SecretStore {
     apiVersion: API_GROUP_VERSION,
     kind: 'SecretStore',
     metadata: { name },
-    spec: { provider, ...(Object.keys(accessPolicy).length ? { accessPolicy } : {}) },
+    spec: {
+      provider,
+      ...(Object.keys(accessPolicy).length ? { accessPolicy } : {}),
+      ...(flags.mergeRequiresOptIn ? { mergeRequiresOptIn: true } : {}),
+    },
   };
 }
 

@@ -55,3 +55,19 @@ export function computeDataHmac(
 function sortedEntries<V>(m: Record<string, V>): Array<[string, V]> {
   return Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+const KEY_NAME_DOMAIN = 'fleet-secrets.io/key-name/v1';
+
+/**
+ * A Secret key name as the state store may keep it when the name could come from a value
+ * (dataFrom.extract members, templateFrom output): "hmac:" + 16 hex digits of a keyed HMAC.
+ * Stable for one name under one key, so a recorded list still compares across passes.
+ */
+export function keyNameHmac(key: Uint8Array, name: string): string {
+  const digest = createHmac('sha256', key)
+    .update(KEY_NAME_DOMAIN)
+    .update('\u0000')
+    .update(name)
+    .digest('hex');
+  return `hmac:${digest.slice(0, 16)}`;
+}

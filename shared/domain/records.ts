@@ -84,7 +84,10 @@ export interface SyncStatus extends ObjectRef {
   writtenImmutable?: boolean;
   /** `${storeName}/${key}` -> provider version id that reached the cluster. */
   syncedVersions?: Record<string, string>;
-  /** Keys this object wrote, so Merge and deletionPolicy Merge remove only ours. */
+  /**
+   * Keys this object wrote. Keys the spec names are kept as they are; keys that came from the
+   * provider or a template (they can be part of a value) as "hmac:<16 hex>" (keyNameHmac).
+   */
   ownedKeys?: string[];
   /** The policies our last write followed: what to do with the Secret once the object is gone. */
   creationPolicy?: CreationPolicy;

@@ -528,6 +528,12 @@ export const SecretStoreSpec = T.Object(
       },
     ),
     accessPolicy: T.Optional(AccessPolicy),
+    mergeRequiresOptIn: T.Optional(
+      T.Boolean({
+        description:
+          'creationPolicy Merge writes only into Secrets annotated fleet-secrets.io/allow-merge: "true" (default false, as ESO).',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -18,6 +18,12 @@ export interface LiveSecretMeta {
   }>;
 }
 
+/** Narrows a Secret lookup by type (a field selector on the server, one request either way). */
+export interface SecretTypeFilter {
+  type?: string;
+  notTypes?: readonly string[];
+}
+
 /** A Secret to server-side apply. `data` values are base64, as the Kubernetes API expects. */
 export interface SecretManifest {
   namespace: string;
@@ -63,8 +69,14 @@ export interface ClusterClient {
   /**
    * Metadata of one Secret whether or not we manage it (Merge and None targets are someone else's
    * Secret until we label it), or undefined when it does not exist. Metadata only, like the LIST.
+   * With `type`/`notTypes`, undefined also when its type does not match: the metadata never
+   * carries the type, so this is how a type is learnt without reading the Secret.
    */
-  getSecretMeta(namespace: string, name: string): Promise<LiveSecretMeta | undefined>;
+  getSecretMeta(
+    namespace: string,
+    name: string,
+    filter?: SecretTypeFilter,
+  ): Promise<LiveSecretMeta | undefined>;
   applySecret(
     secret: SecretManifest,
     opts: { fieldManager: string },

@@ -26,9 +26,9 @@ export function countingClusterClient(inner: ClusterClient): CountedClusterClien
       record('read', 'list secrets');
       return inner.listManagedSecrets(opts);
     },
-    getSecretMeta: (namespace, name) => {
+    getSecretMeta: (namespace, name, filter) => {
       record('read', 'list secrets');
-      return inner.getSecretMeta(namespace, name);
+      return inner.getSecretMeta(namespace, name, filter);
     },
     applySecret: (secret, opts) => {
       record('write', 'apply secrets');

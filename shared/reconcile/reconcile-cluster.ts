@@ -512,12 +512,22 @@ function safeMessage(error: unknown): string {
   return `internal error (${error instanceof Error ? error.name : typeof error})`;
 }
 
-function errorAttributes(error: unknown): Record<string, unknown> {
+/** Log attributes of an error: ours by name and message, any other by name and stack frames. */
+export function errorAttributes(error: unknown): Record<string, unknown> {
   if (error instanceof ObjectSyncError || error instanceof RenderError || error instanceof KubeApiError) {
     return { error: error.name, message: error.message };
   }
   // Unknown errors: the name and where it happened, never the message (it could quote a value).
-  const stack = error instanceof Error ? error.stack?.split('\n').slice(1, 6).join('\n') : undefined;
+  // Frames only: a message of several lines (client-node puts the response body on its third) is
+  // part of the stack text too.
+  const stack =
+    error instanceof Error
+      ? error.stack
+          ?.split('\n')
+          .filter((line) => /^\s+at /.test(line))
+          .slice(0, 5)
+          .join('\n')
+      : undefined;
   return { error: error instanceof Error ? error.name : typeof error, stack };
 }
 

@@ -28,6 +28,8 @@ export type FailureReason =
   | 'OwnedByOther'
   | 'ManagedByEso'
   | 'ControlledByOther'
+  | 'SystemSecretType'
+  | 'MergeNotAllowed'
   | 'Invalid'
   | 'Conflict'
   | 'InternalError';

@@ -11,7 +11,9 @@ import { nextRefreshAt } from '../domain/refresh.js';
 import type { LiveSecretMeta } from '../ports/cluster-client.js';
 import { KubeInvalidError } from '../ports/cluster-client-errors.js';
 import { TargetConflictError } from './errors.js';
+import { assertNotSystemSecret, assertWriteDelegated, rendersSystemType } from './foreign-target.js';
 import { creationPolicyOf, fieldManagerOf, ownerReferenceMissing, sourceOf, toManifest } from './manifest.js';
+import { recordedKeyNames } from './owned-keys.js';
 import { objectKey, type PassContext, type WorkItem } from './pass-context.js';
 import type { ObjectReads } from './read-plan.js';
 import { renderObject } from './render-object.js';
@@ -134,6 +136,12 @@ export async function syncDesiredObject(
   }
 
   const rendered = rendering.rendered;
+  if (!live && rendersSystemType(policy, rendered.type)) {
+    // Owner/Orphan with a system type of its own: the API server would let this write adopt an
+    // existing Secret of that type (for any other type it refuses the type change), so look first.
+    guard(ctx);
+    live = await ctx.client.getSecretMeta(snapshot.namespace, targetName);
+  }
   const desiredHmac = computeDataHmac(ctx.deps.hmacKey, rendered.data, {
     type: rendered.type,
     labels: rendered.labels,
@@ -161,6 +169,15 @@ export async function syncDesiredObject(
       guard(ctx);
       return ctx.client.applySecret(manifest, { fieldManager });
     };
+    if (live) {
+      await assertWriteDelegated(
+        ctx,
+        { namespace: snapshot.namespace, name: targetName, policy, ours: isOurs(snapshot, live) },
+        live,
+        previous,
+        reads,
+      );
+    }
     let written: { resourceVersion: string };
     if (diff.action === 'conflict') {
       // Immutable: its data can only change by re-creation.
@@ -172,10 +189,12 @@ export async function syncDesiredObject(
         written = await ctx.client.applySecret(manifest, { fieldManager });
         action = diff.drift ? 'restored' : diff.action === 'create' ? 'created' : 'updated';
       } catch (error) {
+        if (!(error instanceof KubeInvalidError)) throw error;
+        // Owner/Orphan met a Secret we did not know of, and the API server refused to change its
+        // type: say so when it is a system Secret, rather than "Invalid".
+        if (!live) await assertNotSystemSecret(ctx, snapshot.namespace, targetName);
         // A Secret made immutable out-of-band (or before we recorded it): replace it, unless it is not ours.
-        if (!(error instanceof KubeInvalidError) || !isOurs(snapshot, live)) {
-          throw error;
-        }
+        if (!isOurs(snapshot, live)) throw error;
         written = await replace();
         action = 'replaced';
       }
@@ -204,7 +223,7 @@ export async function syncDesiredObject(
       writtenResourceVersion: wrote ? resourceVersion : undefined,
       writtenImmutable: wrote ? rendered.immutable : undefined,
       syncedVersions: rendered.versions,
-      ownedKeys: wrote ? Object.keys(rendered.data).sort() : undefined,
+      ownedKeys: wrote ? recordedKeyNames(ctx.deps.hmacKey, snapshot, rendered.data) : undefined,
       lastSyncAt: ctx.now.toISOString(),
       attempts: 0,
       ...refreshAfterSync(ctx, snapshot),

@@ -142,7 +142,7 @@ export class KubeClusterClientFactory implements ClusterClientFactory {
           if (auth.context) kubeConfig.setCurrentContext(auth.context);
         } catch (error) {
           throw new ClusterConfigError(
-            `cluster "${clusterId}": cannot load kubeconfig ${auth.path}${auth.context ? ` (context ${auth.context})` : ''}: ${(error as Error).message}`,
+            `cluster "${clusterId}": cannot load kubeconfig ${auth.path}${auth.context ? ` (context ${auth.context})` : ''}: ${describeLoadError(error)}`,
           );
         }
         endpoint ||= kubeConfig.getCurrentCluster()?.server ?? '';
@@ -198,4 +198,22 @@ export class KubeClusterClientFactory implements ClusterClientFactory {
     }
     return sts;
   }
+}
+
+/**
+ * Why a kubeconfig did not load, without its content: the YAML parser's message shows the lines
+ * around the error, and those hold tokens and client keys. A file error keeps its code (ENOENT),
+ * a parse error its position.
+ */
+function describeLoadError(error: unknown): string {
+  const { code, mark, name } = (error ?? {}) as {
+    code?: unknown;
+    mark?: { line?: unknown; column?: unknown };
+    name?: unknown;
+  };
+  if (typeof code === 'string') return code;
+  if (typeof mark?.line === 'number' && typeof mark.column === 'number') {
+    return `not valid YAML at line ${mark.line + 1}, column ${mark.column + 1}`;
+  }
+  return typeof name === 'string' ? name : 'unreadable';
 }

@@ -64,8 +64,9 @@ export class ClusterTransport implements PromiseHttpLibrary {
       throw new KubeUnreachableError({
         clusterId,
         action: `${verb} ${resource}`,
+        // The error's code (ECONNREFUSED, ...) or message only, no cause: loggers serialise
+        // `error.cause`, and the fetch error's chain is not ours to vouch for.
         detail: timedOut ? `no answer within ${requestTimeoutMs} ms` : describeNetworkError(error),
-        cause: error,
       });
     }
   }

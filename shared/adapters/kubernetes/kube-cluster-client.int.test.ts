@@ -177,6 +177,62 @@ describe('KubeClusterClient against a real kube-apiserver', () => {
     }
   });
 
+  it.each([
+    ['a label value', 'Pa55/w0rd+CANARY=', 'labels'],
+    ['a label value with quotes, backslashes and unicode', 'Pa55/w0rd+"CANARY"\\é✓=', 'labels'],
+    ['a label key', 'Pa55/w0rd+CANARY=', 'label keys'],
+    ['an annotation key', 'Pa55/w0rd+"CANARY"\\=', 'annotation keys'],
+  ] as const)(
+    'should not repeat %s the API server rejects, in the error or its cause',
+    async (_what, value, where) => {
+      const labels: Record<string, string> =
+        where === 'labels' ? { pw: value } : where === 'label keys' ? { [value]: 'x' } : {};
+      const annotations: Record<string, string> = where === 'annotation keys' ? { [value]: 'x' } : {};
+      const metadata = { labels, annotations };
+      const error = await client
+        .applySecret(
+          {
+            namespace: allowed,
+            name: 'rejected',
+            type: 'Opaque',
+            ...metadata,
+            data: { k: b64('data-value') },
+          },
+          { fieldManager: 'fleet-secrets' },
+        )
+        .catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(KubeInvalidError);
+      const e = error as KubeInvalidError;
+      // Everything a logger could print of it: Powertools serialises name, message, stack and cause.
+      const printed = [e.message, e.stack, JSON.stringify(e), String(e.cause), JSON.stringify(e.cause)].join(
+        '\n',
+      );
+      for (const needle of ['CANARY', b64(value), 'data-value']) expect(printed).not.toContain(needle);
+      expect(e.cause).toBeUndefined();
+    },
+  );
+
+  it('should look a Secret up by type without reading it', async () => {
+    await admin.core.createNamespacedSecret({
+      namespace: allowed,
+      body: { metadata: { name: 'typed' }, type: 'helm.sh/release.v1', stringData: { release: 'r' } },
+    });
+    const before = client.requests.snapshot().byAction['list secrets'] ?? 0;
+
+    expect(await client.getSecretMeta(allowed, 'typed', { type: 'helm.sh/release.v1' })).toMatchObject({
+      name: 'typed',
+    });
+    expect(await client.getSecretMeta(allowed, 'typed', { type: 'Opaque' })).toBeUndefined();
+    expect(
+      await client.getSecretMeta(allowed, 'typed', { notTypes: ['helm.sh/release.v1', 'Opaque'] }),
+    ).toBeUndefined();
+    expect(await client.getSecretMeta(allowed, 'typed', { notTypes: ['Opaque'] })).toMatchObject({
+      name: 'typed',
+    });
+    expect(client.requests.snapshot().byAction['list secrets']).toBe(before + 4);
+  });
+
   it('should delete a Secret and treat one that is already gone as deleted', async () => {
     await client.applySecret(
       {

@@ -19,6 +19,7 @@ import {
   type V1ObjectMeta,
   VersionApi,
 } from '@kubernetes/client-node';
+import { isReservedMetadataKey } from '../../domain/labels.js';
 import { API_GROUP, API_VERSION, type ExternalSecretStatus } from '../../domain/schema.js';
 import type {
   AccessRule,
@@ -27,6 +28,7 @@ import type {
   KubeEvent,
   LiveSecretMeta,
   SecretManifest,
+  SecretTypeFilter,
 } from '../../ports/cluster-client.js';
 import { toKubeError } from './api-errors.js';
 import type { BearerTokenSource } from './auth.js';
@@ -109,10 +111,19 @@ export class KubeClusterClient implements ClusterClient {
    * Metadata of one Secret, or undefined when it does not exist. A field-selector LIST rather than
    * a GET: the control plane's RBAC has `list` on Secrets but no `get`.
    */
-  async getSecretMeta(namespace: string, name: string): Promise<LiveSecretMeta | undefined> {
+  async getSecretMeta(
+    namespace: string,
+    name: string,
+    filter: SecretTypeFilter = {},
+  ): Promise<LiveSecretMeta | undefined> {
+    const selectors = [
+      `metadata.name=${name}`,
+      ...(filter.type === undefined ? [] : [`type=${filter.type}`]),
+      ...(filter.notTypes ?? []).map((type) => `type!=${type}`),
+    ];
     const found = await this.#listSecretMeta(`look up secret ${namespace}/${name}`, {
       namespace,
-      fieldSelector: `metadata.name=${name}`,
+      fieldSelector: selectors.join(','),
     });
     return found[0];
   }
@@ -137,10 +148,7 @@ export class KubeClusterClient implements ClusterClient {
     if (secret.type) body.type = secret.type;
     // Only claim the field when it is set: a false here would be ours to keep forever.
     if (secret.immutable) body.immutable = true;
-    const secretValues = Object.values(secret.data).flatMap((b64) => [
-      b64,
-      Buffer.from(b64, 'base64').toString('utf8'),
-    ]);
+    const secretValues = valuesSentIn(secret);
     const result = await this.#call(
       `apply secret ${secret.namespace}/${secret.name}`,
       () =>
@@ -359,6 +367,23 @@ export class KubeClusterClient implements ClusterClient {
       }
     }
   }
+}
+
+/**
+ * What an error about this write must not repeat: the data (base64 and decoded) and the labels and
+ * annotations a template may have filled from it (templateFrom can make keys of values, too). Our
+ * own fleet-secrets.io/* metadata names objects, not values, and would only blank out ordinary
+ * words of a message.
+ */
+function valuesSentIn(secret: SecretManifest): string[] {
+  const data = Object.values(secret.data).flatMap((b64) => [
+    b64,
+    Buffer.from(b64, 'base64').toString('utf8'),
+  ]);
+  const metadata = [secret.labels, secret.annotations].flatMap((map) =>
+    Object.entries(map).flatMap(([key, value]) => (isReservedMetadataKey(key) ? [] : [key, value])),
+  );
+  return [...data, ...metadata];
 }
 
 function headers(values: Record<string, string>): ConfigurationOptions {
