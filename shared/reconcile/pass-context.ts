@@ -2,6 +2,7 @@
 import type { ClusterRecord, DesiredSnapshot, ReconcileRequest, SyncStatus } from '../domain/records.js';
 import type { SecretStore } from '../domain/schema.js';
 import type { ClusterClient, LiveSecretMeta } from '../ports/cluster-client.js';
+import type { ClusterSession } from './cluster-session.js';
 import type { ProviderReader } from './provider-reader.js';
 import type { ReconcileDeps, ReconcileLogger } from './types.js';
 
@@ -14,6 +15,9 @@ export interface WorkItem {
   status?: SyncStatus;
 }
 
+/** An object that is still declared. */
+export type DesiredItem = WorkItem & { snapshot: DesiredSnapshot };
+
 export interface LiveIndex {
   /** Managed Secrets by `${namespace}/${name}`, from the LIST. */
   secrets: Map<string, LiveSecretMeta>;
@@ -25,15 +29,14 @@ export interface PassContext {
   deps: ReconcileDeps;
   request: ReconcileRequest;
   record: ClusterRecord;
+  /** The session's client: counted, and failing fast once the cluster is out of reach. */
   client: ClusterClient;
+  session: ClusterSession;
   reader: ProviderReader;
   log: ReconcileLogger;
   now: Date;
   live: LiveIndex;
-  /** Set by the first cluster-wide failure mid-pass: the remaining objects stop touching the cluster. */
-  clusterDown: Error | undefined;
   stores: Map<string, Promise<SecretStore | undefined>>;
-  counters: { statusWrites: number; lastWriteAt: Date | undefined };
 }
 
 export function objectKey(namespace: string, name: string): string {
