@@ -1,8 +1,7 @@
-import type { ReconcileRequest } from '../../shared/domain/records.js';
+import type { ReconcileInvocationDeps } from '../../shared/control-plane/lease-runner.js';
 import type { SecretProviderFactory } from '../../shared/ports/secret-provider.js';
 import { reconcileCluster } from '../../shared/reconcile/index.js';
-import type { ReconcileLogger, ReconcileMetrics, ReconcileResult } from '../../shared/reconcile/types.js';
-import type { ReconcileHandlerDeps } from '../reconcile-cluster/handler.js';
+import type { ReconcileLogger, ReconcileMetrics } from '../../shared/reconcile/types.js';
 import { type ClusterAdapters, settingsOf } from './compose.js';
 
 export interface ReconcileAdapters extends ClusterAdapters {
@@ -13,11 +12,7 @@ export interface ReconcileAdapters extends ClusterAdapters {
   metrics?: ReconcileMetrics;
 }
 
-export type ReconcileClusterDeps = ReconcileHandlerDeps & {
-  reconcile: (request: ReconcileRequest) => Promise<ReconcileResult>;
-};
-
-export function composeReconcileCluster(adapters: ReconcileAdapters): ReconcileClusterDeps {
+export function composeReconcileCluster(adapters: ReconcileAdapters): ReconcileInvocationDeps {
   const settings = settingsOf(adapters);
   const { state, clusters, providers, clock, invoker } = adapters;
   return {
