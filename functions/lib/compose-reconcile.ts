@@ -1,14 +1,15 @@
 import type { ReconcileInvocationDeps } from '../../shared/control-plane/lease-runner.js';
+import type { Logger } from '../../shared/ports/logger.js';
 import type { SecretProviderFactory } from '../../shared/ports/secret-provider.js';
 import { reconcileCluster } from '../../shared/reconcile/index.js';
-import type { ReconcileLogger, ReconcileMetrics } from '../../shared/reconcile/types.js';
+import type { ReconcileMetrics } from '../../shared/reconcile/types.js';
 import { type ClusterAdapters, settingsOf } from './compose.js';
 
 export interface ReconcileAdapters extends ClusterAdapters {
   providers: SecretProviderFactory;
   /** Read only by reconcile passes, so other functions never need access to the key. */
   hmacKey: () => Promise<Uint8Array>;
-  logger?: ReconcileLogger;
+  logger?: Logger;
   metrics?: ReconcileMetrics;
 }
 

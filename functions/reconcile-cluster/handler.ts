@@ -7,7 +7,7 @@ import {
   reconcileUnderLease,
 } from '../../shared/control-plane/lease-runner.js';
 import { parseReconcileRequest } from '../../shared/control-plane/reconcile-request.js';
-import type { ReconcileLogger } from '../../shared/reconcile/types.js';
+import type { Logger } from '../../shared/ports/logger.js';
 import { awsReconcileAdapters } from '../lib/aws/reconcile-adapters.js';
 import { composeReconcileCluster } from '../lib/compose-reconcile.js';
 import { withObservability } from '../lib/middleware.js';
@@ -46,7 +46,7 @@ export function createReconcileClusterHandler(
 }
 
 /** The engine's logger port over Powertools (attributes become JSON keys of the line). */
-function engineLogger({ logger }: Observability): ReconcileLogger {
+function engineLogger({ logger }: Observability): Logger {
   const at =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (message: string, attributes: Record<string, unknown> = {}) =>

@@ -5,39 +5,35 @@
  * touching the network, so the objects still queued in the pass are marked with that one cause
  * instead of each waiting out its own timeout.
  */
+import { type KubeVerb, RequestCounter } from '../lib/request-counter.js';
 import type { ClusterClient } from '../ports/cluster-client.js';
 import { isClusterWideFailure } from '../ports/cluster-client-errors.js';
 import type { ApiserverCounts } from './types.js';
 
-type Kind = 'read' | 'write';
-
 export class ClusterSession {
   readonly client: ClusterClient;
-  readonly #byAction = new Map<string, number>();
-  #reads = 0;
-  #writes = 0;
+  /** The same counter the cluster adapter keeps of the wire; here one count per port call. */
+  readonly #requests = new RequestCounter();
   #down: Error | undefined;
 
   constructor(inner: ClusterClient) {
-    const call = <T>(kind: Kind, action: string, fn: () => Promise<T>) => this.#call(kind, action, fn);
+    const call = <T>(verb: KubeVerb, resource: string, fn: () => Promise<T>) =>
+      this.#call(verb, resource, fn);
     this.client = {
       clusterId: inner.clusterId,
-      listManagedSecrets: (opts) => call('read', 'list secrets', () => inner.listManagedSecrets(opts)),
-      getSecretMeta: (ns, name) => call('read', 'list secrets', () => inner.getSecretMeta(ns, name)),
-      applySecret: (secret, opts) => call('write', 'apply secrets', () => inner.applySecret(secret, opts)),
-      deleteSecret: (ns, name) => call('write', 'delete secrets', () => inner.deleteSecret(ns, name)),
-      getCustomObject: (kind, ns, name) =>
-        call('read', `get ${kind}`, () => inner.getCustomObject(kind, ns, name)),
-      listCustomObjects: (kind, ns) => call('read', `list ${kind}`, () => inner.listCustomObjects(kind, ns)),
+      listManagedSecrets: (opts) => call('list', 'secrets', () => inner.listManagedSecrets(opts)),
+      // A field-selector LIST, since the control plane has no get on Secrets.
+      getSecretMeta: (ns, name) => call('list', 'secrets', () => inner.getSecretMeta(ns, name)),
+      applySecret: (secret, opts) => call('apply', 'secrets', () => inner.applySecret(secret, opts)),
+      deleteSecret: (ns, name) => call('delete', 'secrets', () => inner.deleteSecret(ns, name)),
+      getCustomObject: (kind, ns, name) => call('get', kind, () => inner.getCustomObject(kind, ns, name)),
+      listCustomObjects: (kind, ns) => call('list', kind, () => inner.listCustomObjects(kind, ns)),
       patchExternalSecretStatus: (ns, name, status) =>
-        call('write', 'patch externalsecrets/status', () =>
-          inner.patchExternalSecretStatus(ns, name, status),
-        ),
-      createEvent: (event) => call('write', 'create events', () => inner.createEvent(event)),
-      listNamespaces: () => call('read', 'list namespaces', () => inner.listNamespaces()),
-      reviewAccessRules: (ns) =>
-        call('write', 'create selfsubjectrulesreviews', () => inner.reviewAccessRules(ns)),
-      serverVersion: () => call('read', 'get version', () => inner.serverVersion()),
+        call('patch', 'externalsecrets/status', () => inner.patchExternalSecretStatus(ns, name, status)),
+      createEvent: (event) => call('create', 'events', () => inner.createEvent(event)),
+      listNamespaces: () => call('list', 'namespaces', () => inner.listNamespaces()),
+      reviewAccessRules: (ns) => call('create', 'selfsubjectrulesreviews', () => inner.reviewAccessRules(ns)),
+      serverVersion: () => call('get', 'version', () => inner.serverVersion()),
     };
   }
 
@@ -47,18 +43,13 @@ export class ClusterSession {
   }
 
   counts(): ApiserverCounts {
-    return {
-      reads: this.#reads,
-      writes: this.#writes,
-      byAction: Object.fromEntries([...this.#byAction.entries()].sort(([a], [b]) => a.localeCompare(b))),
-    };
+    const { reads, writes, byAction } = this.#requests.snapshot();
+    return { reads, writes, byAction };
   }
 
-  async #call<T>(kind: Kind, action: string, fn: () => Promise<T>): Promise<T> {
+  async #call<T>(verb: KubeVerb, resource: string, fn: () => Promise<T>): Promise<T> {
     if (this.#down) throw this.#down;
-    this.#byAction.set(action, (this.#byAction.get(action) ?? 0) + 1);
-    if (kind === 'read') this.#reads++;
-    else this.#writes++;
+    this.#requests.record(verb, resource);
     try {
       return await fn();
     } catch (error) {

@@ -2,9 +2,10 @@
 import type { ClusterRecord, DesiredSnapshot, ReconcileRequest, SyncStatus } from '../domain/records.js';
 import type { SecretStore } from '../domain/schema.js';
 import type { ClusterClient, LiveSecretMeta } from '../ports/cluster-client.js';
+import type { Logger } from '../ports/logger.js';
 import type { ClusterSession } from './cluster-session.js';
 import type { ProviderReader } from './provider-reader.js';
-import type { ReconcileDeps, ReconcileLogger } from './types.js';
+import type { ReconcileDeps } from './types.js';
 
 /** One object of the pass: desired (snapshot), or only remembered (status) once it went away. */
 export interface WorkItem {
@@ -33,7 +34,7 @@ export interface PassContext {
   client: ClusterClient;
   session: ClusterSession;
   reader: ProviderReader;
-  log: ReconcileLogger;
+  log: Logger;
   now: Date;
   live: LiveIndex;
   stores: Map<string, Promise<SecretStore | undefined>>;
@@ -52,7 +53,7 @@ export function storeOf(ctx: PassContext, storeName: string): Promise<SecretStor
   return store;
 }
 
-export const silentLogger: ReconcileLogger = {
+export const silentLogger: Logger = {
   debug: () => {},
   info: () => {},
   warn: () => {},

@@ -3,23 +3,17 @@
  * that carries counts only.
  */
 import type { ReconcileRequest } from '../domain/records.js';
+import type { Logger } from '../ports/logger.js';
 import type { ObjectResult } from './object-result.js';
 import type { ProviderReader, ProviderReaderStats } from './provider-reader.js';
-import type {
-  ApiserverCounts,
-  ObjectReport,
-  PassOutcome,
-  ReconcileDeps,
-  ReconcileLogger,
-  ReconcileResult,
-} from './types.js';
+import type { ApiserverCounts, ObjectReport, PassOutcome, ReconcileDeps, ReconcileResult } from './types.js';
 
 /** What a pass knows before it has a cluster: enough to summarize even a pass that never started. */
 export interface PassStart {
   deps: ReconcileDeps;
   request: ReconcileRequest;
   startedAt: Date;
-  log: ReconcileLogger;
+  log: Logger;
   reader: ProviderReader;
   /** The shared reader's stats when this pass began (a reader of its own starts at zero). */
   readerBaseline: ProviderReaderStats | undefined;
