@@ -9,8 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { KubeClusterEndpoint } from '../infra-tests/peers/types.js';
-import { diffCounts, type RequestCounts } from '../shared/adapters/kubernetes/request-counter.js';
 import type { ExternalSecretSpec } from '../shared/domain/schema.js';
+import { diffCounts, type RequestCounts } from '../shared/lib/request-counter.js';
 import { ProviderReader } from '../shared/reconcile/index.js';
 import type { ReconcileResult } from '../shared/reconcile/types.js';
 import type { BenchPlane } from './lib/bench-plane.js';

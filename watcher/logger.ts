@@ -4,15 +4,11 @@
  * The watcher never sees secret values (no RBAC for Secrets), so nothing here needs redaction beyond
  * not dumping whole objects: callers log names, namespaces and resourceVersions.
  */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-export type LogFields = Record<string, unknown>;
+import type { LogAttributes, Logger } from '../shared/ports/logger.js';
 
-export interface Logger {
-  debug(message: string, fields?: LogFields): void;
-  info(message: string, fields?: LogFields): void;
-  warn(message: string, fields?: LogFields): void;
-  error(message: string, fields?: LogFields): void;
-}
+export type { Logger };
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFields = LogAttributes;
 
 const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 

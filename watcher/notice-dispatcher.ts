@@ -10,7 +10,7 @@
  * - Retry: a failed batch goes back into the queue (unless a newer notice for the same object arrived
  *   meanwhile) and the next attempt waits an exponential, jittered backoff.
  */
-import { type BackoffPolicy, backoffDelay } from './backoff.js';
+import { type BackoffPolicy, backoffDelay } from '../shared/lib/backoff.js';
 import { NoticePayloadTooLargeError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { WatcherMetrics } from './metrics.js';

@@ -8,7 +8,7 @@
  * keeps only uid, resourceVersion, generation and a hash of labels and annotations per object.
  */
 import { createHash } from 'node:crypto';
-import { type BackoffPolicy, backoffDelay } from './backoff.js';
+import { type BackoffPolicy, backoffDelay } from '../shared/lib/backoff.js';
 import { ResourceExpiredError, WatchStalledError } from './errors.js';
 import type { MetadataApi, ObjectMetadata, WatchEvent, WatchedResource } from './kube/metadata-api.js';
 import type { Logger } from './logger.js';

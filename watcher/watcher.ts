@@ -3,7 +3,7 @@
  * main.ts wires it to the pod's ServiceAccount and the ingest function; tests wire it to a real
  * apiserver and an in-process sink.
  */
-import type { BackoffPolicy } from './backoff.js';
+import type { BackoffPolicy } from '../shared/lib/backoff.js';
 import type { MetadataApi, WatchedResource } from './kube/metadata-api.js';
 import type { Logger } from './logger.js';
 import type { WatcherMetrics } from './metrics.js';

@@ -5,9 +5,9 @@
  * does, so its numbers line up with the real ones.
  */
 import { randomUUID } from 'node:crypto';
-import { RequestCounter } from '../../shared/adapters/kubernetes/request-counter.js';
 import type { ClusterRecord } from '../../shared/domain/records.js';
 import { API_GROUP, API_VERSION, type ExternalSecretSpec } from '../../shared/domain/schema.js';
+import { RequestCounter } from '../../shared/lib/request-counter.js';
 import type {
   AccessRule,
   ClusterClient,

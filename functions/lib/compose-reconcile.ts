@@ -1,23 +1,19 @@
-import type { ReconcileRequest } from '../../shared/domain/records.js';
+import type { ReconcileInvocationDeps } from '../../shared/control-plane/lease-runner.js';
+import type { Logger } from '../../shared/ports/logger.js';
 import type { SecretProviderFactory } from '../../shared/ports/secret-provider.js';
 import { reconcileCluster } from '../../shared/reconcile/index.js';
-import type { ReconcileLogger, ReconcileMetrics, ReconcileResult } from '../../shared/reconcile/types.js';
-import type { ReconcileHandlerDeps } from '../reconcile-cluster/handler.js';
+import type { ReconcileMetrics } from '../../shared/reconcile/types.js';
 import { type ClusterAdapters, settingsOf } from './compose.js';
 
 export interface ReconcileAdapters extends ClusterAdapters {
   providers: SecretProviderFactory;
   /** Read only by reconcile passes, so other functions never need access to the key. */
   hmacKey: () => Promise<Uint8Array>;
-  logger?: ReconcileLogger;
+  logger?: Logger;
   metrics?: ReconcileMetrics;
 }
 
-export type ReconcileClusterDeps = ReconcileHandlerDeps & {
-  reconcile: (request: ReconcileRequest) => Promise<ReconcileResult>;
-};
-
-export function composeReconcileCluster(adapters: ReconcileAdapters): ReconcileClusterDeps {
+export function composeReconcileCluster(adapters: ReconcileAdapters): ReconcileInvocationDeps {
   const settings = settingsOf(adapters);
   const { state, clusters, providers, clock, invoker } = adapters;
   return {

@@ -1,13 +1,10 @@
 import type { ApiDeps } from '../../shared/control-plane/api.js';
 import type { IngestDeps } from '../../shared/control-plane/ingest.js';
+import type { ReconcileInvocationDeps } from '../../shared/control-plane/lease-runner.js';
 import type { RotationFanoutDeps } from '../../shared/control-plane/rotation-fanout.js';
 import type { SweepDeps } from '../../shared/control-plane/sweep.js';
 import { composeApi, composeIngest, composeRotation, composeSweep } from './compose.js';
-import {
-  composeReconcileCluster,
-  type ReconcileAdapters,
-  type ReconcileClusterDeps,
-} from './compose-reconcile.js';
+import { composeReconcileCluster, type ReconcileAdapters } from './compose-reconcile.js';
 
 export { type ControlPlaneSettings, DEFAULT_SETTINGS } from './compose.js';
 
@@ -20,7 +17,7 @@ export interface ControlPlane {
   sweep: SweepDeps;
   ingest: IngestDeps;
   api: ApiDeps;
-  reconcileCluster: ReconcileClusterDeps;
+  reconcileCluster: ReconcileInvocationDeps;
 }
 
 /** Every function's dependencies at once, for one process that plays all of them (dev mode, tests). */

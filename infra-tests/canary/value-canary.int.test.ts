@@ -20,6 +20,7 @@ import type { Terminal } from '../../cli/output/terminal.js';
 import { LocalStateStore } from '../../shared/adapters/local-state/index.js';
 import { dispatchApiRequest } from '../../shared/control-plane/api-dispatch.js';
 import { API_GROUP, API_VERSION, type ExternalSecretSpec } from '../../shared/domain/schema.js';
+import type { Logger as EngineLogger } from '../../shared/ports/logger.js';
 import { reconcileCluster } from '../../shared/reconcile/reconcile-cluster.js';
 import {
   capturingLogger,
@@ -27,7 +28,7 @@ import {
   installCrds,
   ReconcileFixture,
 } from '../../shared/reconcile/reconcile-fixture.js';
-import type { ReconcileLogger, ReconcileResult } from '../../shared/reconcile/types.js';
+import type { ReconcileResult } from '../../shared/reconcile/types.js';
 import { kubeClientsFor, kubeCluster } from '../helpers/kube.js';
 
 const cluster = kubeCluster(0);
@@ -196,7 +197,7 @@ function deepText(value: unknown, seen = new Set<unknown>()): string {
 }
 
 /** The engine's logger port over a Powertools Logger, as the reconcile-cluster handler wires it. */
-function powertoolsEngineLogger(logger: Logger): ReconcileLogger {
+function powertoolsEngineLogger(logger: Logger): EngineLogger {
   const at =
     (level: 'debug' | 'info' | 'warn' | 'error') =>
     (message: string, attributes: Record<string, unknown> = {}) =>
@@ -204,8 +205,8 @@ function powertoolsEngineLogger(logger: Logger): ReconcileLogger {
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-function tee(...loggers: ReconcileLogger[]): ReconcileLogger {
-  const at = (level: keyof ReconcileLogger) => (message: string, attributes?: Record<string, unknown>) => {
+function tee(...loggers: EngineLogger[]): EngineLogger {
+  const at = (level: keyof EngineLogger) => (message: string, attributes?: Record<string, unknown>) => {
     for (const l of loggers) l[level](message, attributes);
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };

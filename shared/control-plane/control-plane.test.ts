@@ -206,12 +206,52 @@ describe('runSweep', () => {
 });
 
 describe('runUnderClusterLease', () => {
+  const noRequeue = async () => {
+    throw new Error('nothing should be re-queued');
+  };
+
+  it('should hand the follow-up beyond maxPasses to a new invocation and run no more itself', async () => {
+    const state = new LocalStateStore({ clock: clock() });
+    const requeued: ReconcileRequest[] = [];
+    let passes = 0;
+    const outcome = await runUnderClusterLease(
+      {
+        state,
+        holder: 'inv-1',
+        leaseTtlMs: 30_000,
+        maxPasses: 1,
+        requeue: async (r) => {
+          requeued.push(r);
+        },
+      },
+      { clusterId: 'c1', scope: { kind: 'all' }, reason: 'sweep' },
+      async () => {
+        passes++;
+        // A request arriving mid-pass is folded into this holder's follow-up.
+        await state.acquireLease('c1', 'inv-2', 30_000, {
+          kind: 'objects',
+          objects: [{ namespace: 'a', name: 'x' }],
+        });
+        return passes;
+      },
+    );
+    expect(passes).toBe(1);
+    expect(requeued).toEqual([
+      {
+        clusterId: 'c1',
+        scope: { kind: 'objects', objects: [{ namespace: 'a', name: 'x' }] },
+        reason: 'follow-up',
+      },
+    ]);
+    expect(outcome).toMatchObject({ ran: true, leftOver: requeued[0] });
+  });
+
   it('should fold a request that arrives during a pass into one follow-up pass run by the holder', async () => {
     const state = new LocalStateStore({ clock: clock() });
     const passes: ReconcileRequest[] = [];
     let second: Awaited<ReturnType<typeof runUnderClusterLease>> | undefined;
     const first = await runUnderClusterLease(
-      { state, holder: 'inv-1', leaseTtlMs: 30_000 },
+      { state, holder: 'inv-1', leaseTtlMs: 30_000, requeue: noRequeue },
       {
         clusterId: 'c1',
         scope: { kind: 'objects', objects: [{ namespace: 'a', name: 'x' }] },
@@ -221,7 +261,7 @@ describe('runUnderClusterLease', () => {
         passes.push(req);
         if (passes.length === 1) {
           second = await runUnderClusterLease(
-            { state, holder: 'inv-2', leaseTtlMs: 30_000 },
+            { state, holder: 'inv-2', leaseTtlMs: 30_000, requeue: noRequeue },
             {
               clusterId: 'c1',
               scope: { kind: 'objects', objects: [{ namespace: 'b', name: 'y' }] },
@@ -249,7 +289,7 @@ describe('runUnderClusterLease', () => {
     const state = new LocalStateStore({ clock: clock() });
     await expect(
       runUnderClusterLease(
-        { state, holder: 'inv-1', leaseTtlMs: 30_000 },
+        { state, holder: 'inv-1', leaseTtlMs: 30_000, requeue: noRequeue },
         { clusterId: 'c1', scope: { kind: 'all' }, reason: 'sweep' },
         async () => {
           throw new Error('boom');

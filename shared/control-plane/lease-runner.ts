@@ -1,5 +1,7 @@
 import type { ReconcileRequest, ReconcileScope } from '../domain/records.js';
+import type { Invoker } from '../ports/invoker.js';
 import type { StateStore } from '../ports/state-store.js';
+import type { ReconcileResult } from '../reconcile/types.js';
 
 export interface LeaseRunnerDeps {
   state: Pick<StateStore, 'acquireLease' | 'renewLease' | 'releaseLease'>;
@@ -8,13 +10,15 @@ export interface LeaseRunnerDeps {
   leaseTtlMs: number;
   /** Follow-up passes one invocation runs before it hands the rest to the next request. */
   maxPasses?: number;
+  /** Hands a follow-up this invocation will not run to a new one (an async reconcile-cluster invoke). */
+  requeue: (request: ReconcileRequest) => Promise<void>;
 }
 
 export type LeaseRunOutcome<R> =
   | {
       ran: true;
       passes: Array<{ request: ReconcileRequest; result: R }>;
-      /** Follow-up still owed after maxPasses: the caller re-queues it as a new invocation. */
+      /** Follow-up still owed after maxPasses, re-queued as a new invocation. */
       leftOver?: ReconcileRequest;
     }
   | { ran: false; foldedInto: string };
@@ -57,7 +61,10 @@ export async function runUnderClusterLease<R>(
       if (!followUp) return { ran: true, passes };
       const next: ReconcileRequest = { clusterId: request.clusterId, scope: followUp, reason: 'follow-up' };
       // A cluster that keeps receiving requests must not keep one invocation alive forever.
-      if (passes.length >= maxPasses) return { ran: true, passes, leftOver: next };
+      if (passes.length >= maxPasses) {
+        await deps.requeue(next);
+        return { ran: true, passes, leftOver: next };
+      }
       const again = await deps.state.acquireLease(request.clusterId, deps.holder, deps.leaseTtlMs, followUp);
       // Someone else took it between release and re-acquire: the follow-up was folded into theirs.
       if (!again.acquired) return { ran: true, passes };
@@ -70,4 +77,33 @@ export async function runUnderClusterLease<R>(
   } finally {
     clearInterval(renew);
   }
+}
+
+/** What one reconcile-cluster invocation needs: the cluster's lease, the engine, and the invoker that re-queues. */
+export interface ReconcileInvocationDeps {
+  lease: Omit<LeaseRunnerDeps, 'holder' | 'requeue'>;
+  invoker: Invoker;
+  reconcile: (request: ReconcileRequest) => Promise<ReconcileResult>;
+}
+
+/** One invocation's passes under the lease; a follow-up beyond its share goes to a new invocation. */
+export function reconcileUnderLease(
+  deps: ReconcileInvocationDeps,
+  holder: string,
+  request: ReconcileRequest,
+  onPass: (request: ReconcileRequest, result: ReconcileResult) => void = () => {},
+): Promise<LeaseRunOutcome<ReconcileResult>> {
+  return runUnderClusterLease(
+    {
+      ...deps.lease,
+      holder,
+      requeue: (next) => deps.invoker.invokeAsync('reconcile-cluster', next),
+    },
+    request,
+    async (req) => {
+      const result = await deps.reconcile(req);
+      onPass(req, result);
+      return result;
+    },
+  );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorAttributes } from './reconcile-cluster.js';
+import { errorAttributes } from './pass-errors.js';
 
 describe('errorAttributes of an unexpected error', () => {
   it('should keep stack frames only, never a message line, however many lines the message has', () => {

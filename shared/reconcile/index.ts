@@ -1,4 +1,4 @@
-export { countingClusterClient } from './counting-cluster-client.js';
+export { ClusterSession } from './cluster-session.js';
 export * from './errors.js';
 export { ProviderReader, type ProviderReaderStats } from './provider-reader.js';
 export { reconcileCluster } from './reconcile-cluster.js';

@@ -2,8 +2,10 @@
 import type { ClusterRecord, DesiredSnapshot, ReconcileRequest, SyncStatus } from '../domain/records.js';
 import type { SecretStore } from '../domain/schema.js';
 import type { ClusterClient, LiveSecretMeta } from '../ports/cluster-client.js';
+import type { Logger } from '../ports/logger.js';
+import type { ClusterSession } from './cluster-session.js';
 import type { ProviderReader } from './provider-reader.js';
-import type { ReconcileDeps, ReconcileLogger } from './types.js';
+import type { ReconcileDeps } from './types.js';
 
 /** One object of the pass: desired (snapshot), or only remembered (status) once it went away. */
 export interface WorkItem {
@@ -13,6 +15,9 @@ export interface WorkItem {
   snapshot?: DesiredSnapshot;
   status?: SyncStatus;
 }
+
+/** An object that is still declared. */
+export type DesiredItem = WorkItem & { snapshot: DesiredSnapshot };
 
 export interface LiveIndex {
   /** Managed Secrets by `${namespace}/${name}`, from the LIST. */
@@ -25,15 +30,14 @@ export interface PassContext {
   deps: ReconcileDeps;
   request: ReconcileRequest;
   record: ClusterRecord;
+  /** The session's client: counted, and failing fast once the cluster is out of reach. */
   client: ClusterClient;
+  session: ClusterSession;
   reader: ProviderReader;
-  log: ReconcileLogger;
+  log: Logger;
   now: Date;
   live: LiveIndex;
-  /** Set by the first cluster-wide failure mid-pass: the remaining objects stop touching the cluster. */
-  clusterDown: Error | undefined;
   stores: Map<string, Promise<SecretStore | undefined>>;
-  counters: { statusWrites: number; lastWriteAt: Date | undefined };
 }
 
 export function objectKey(namespace: string, name: string): string {
@@ -49,7 +53,7 @@ export function storeOf(ctx: PassContext, storeName: string): Promise<SecretStor
   return store;
 }
 
-export const silentLogger: ReconcileLogger = {
+export const silentLogger: Logger = {
   debug: () => {},
   info: () => {},
   warn: () => {},

@@ -84,14 +84,17 @@ describe('ProviderReader', () => {
     expect(forStoreCalls()).toBe(1);
   });
 
-  it('should batch reads that objects make one after another in the same turn', async () => {
+  it('should send the reads that objects add to one batch one after another as one call', async () => {
     const aws = recordingProvider('aws');
     const reader = new ProviderReader({ factory: factoryOf(aws.provider).factory, context: {} });
+    const batch = reader.batch();
     const pending: Array<Promise<ReadResult>> = [];
     for (const ns of ['a', 'b', 'c']) {
       await Promise.resolve();
-      pending.push(reader.read('aws', { key: `shared` }), reader.read('aws', { key: `${ns}/own` }));
+      pending.push(batch.read('aws', { key: `shared` }), batch.read('aws', { key: `${ns}/own` }));
     }
+    expect(aws.batches).toHaveLength(0);
+    batch.send();
     await Promise.all(pending);
     expect(aws.batches).toHaveLength(1);
     expect(aws.batches[0]!.map((r) => r.key)).toEqual(['shared', 'a/own', 'b/own', 'c/own']);

@@ -37,7 +37,7 @@ interface Queued {
 interface Entry {
   result: Promise<ReadResult>;
   withMetadata: boolean;
-  /** Still waiting for the batch to go out: a later caller may widen it to fetch tags too. */
+  /** Its batch has not gone out yet: a later caller may widen it to fetch tags too. */
   queued: Queued | undefined;
 }
 
@@ -49,12 +49,20 @@ interface StoreHandle {
   baseline: Readonly<Record<string, number>>;
 }
 
+/** Reads collected for one dispatch: nothing goes out until `send`, then one provider call per store. */
+export interface ReadBatch {
+  read(storeName: string, request: ReadRequest): Promise<ReadResult>;
+  readMany(reads: Array<{ storeName: string; request: ReadRequest }>): Promise<ReadResult[]>;
+  /** Dispatches the collected reads; the promises of the batch settle as their stores answer. */
+  send(): void;
+}
+
 /**
  * The reads of one reconcile pass: each distinct (store, key, version) is fetched once however
- * many ExternalSecrets, namespaces and clusters ask, and every read queued in the same turn of
- * the event loop goes to its store's provider as one batch (which the provider chunks into its
- * own batch calls). Results, failures included, hold for the rest of the pass: a fresh pass
- * builds a fresh reader.
+ * many ExternalSecrets, namespaces and clusters ask, and the reads of one batch go to each store's
+ * provider as one call (which the provider chunks into its own batch calls). A pass collects the
+ * reads of every object it renders into one batch and sends it. Results, failures included, hold
+ * for the rest of the pass: a fresh pass builds a fresh reader.
  */
 export class ProviderReader {
   readonly #factory: SecretProviderFactory;
@@ -62,8 +70,6 @@ export class ProviderReader {
   readonly #entries = new Map<string, Entry>();
   readonly #finds = new Map<string, Promise<string[]>>();
   readonly #stores = new Map<string, StoreHandle>();
-  #queue = new Map<string, Queued[]>();
-  #flushScheduled = false;
   readonly #stats = { requests: 0, hits: 0, misses: 0, calls: 0, finds: 0, findHits: 0 };
 
   constructor({ factory, context }: ProviderReaderOptions) {
@@ -71,7 +77,38 @@ export class ProviderReader {
     this.#context = context;
   }
 
+  /** One read, sent at once (a batch of one). */
   read(storeName: string, request: ReadRequest): Promise<ReadResult> {
+    return this.readMany([{ storeName, request }]).then((results) => results[0] as ReadResult);
+  }
+
+  /** These reads as one batch, sent at once. */
+  readMany(reads: Array<{ storeName: string; request: ReadRequest }>): Promise<ReadResult[]> {
+    const batch = this.batch();
+    const results = batch.readMany(reads);
+    batch.send();
+    return results;
+  }
+
+  batch(): ReadBatch {
+    const queue = new Map<string, Queued[]>();
+    let sent = false;
+    const read = (storeName: string, request: ReadRequest) => {
+      if (sent) throw new Error('this read batch was already sent');
+      return this.#enqueue(queue, storeName, request);
+    };
+    return {
+      read,
+      readMany: (reads) => Promise.all(reads.map(({ storeName, request }) => read(storeName, request))),
+      send: () => {
+        if (sent) return;
+        sent = true;
+        for (const [storeName, items] of queue) void this.#flushStore(storeName, items);
+      },
+    };
+  }
+
+  #enqueue(queue: Map<string, Queued[]>, storeName: string, request: ReadRequest): Promise<ReadResult> {
     this.#stats.requests++;
     const id = JSON.stringify([storeName, request.key, request.version ?? '']);
     const existing = this.#entries.get(id);
@@ -91,15 +128,10 @@ export class ProviderReader {
     });
     const queued: Queued = { request: { ...request }, resolve };
     this.#entries.set(id, { result, withMetadata: !!request.fetchMetadata, queued });
-    const forStore = this.#queue.get(storeName) ?? [];
+    const forStore = queue.get(storeName) ?? [];
     forStore.push(queued);
-    this.#queue.set(storeName, forStore);
-    this.#scheduleFlush();
+    queue.set(storeName, forStore);
     return result.then((r) => forRequest(r, request));
-  }
-
-  readMany(reads: Array<{ storeName: string; request: ReadRequest }>): Promise<ReadResult[]> {
-    return Promise.all(reads.map(({ storeName, request }) => this.read(storeName, request)));
   }
 
   /** Keys matching a dataFrom.find query, listed once per pass per (store, query). */
@@ -132,19 +164,6 @@ export class ProviderReader {
       providerCalls[storeName] = delta;
     }
     return { ...this.#stats, providerCalls };
-  }
-
-  #scheduleFlush(): void {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    // setImmediate, not a microtask: callers that await between reads (one per object) still
-    // land in the same batch as long as they do not wait on I/O.
-    setImmediate(() => {
-      this.#flushScheduled = false;
-      const queue = this.#queue;
-      this.#queue = new Map();
-      for (const [storeName, items] of queue) void this.#flushStore(storeName, items);
-    });
   }
 
   async #flushStore(storeName: string, items: Queued[]): Promise<void> {

@@ -1,13 +1,14 @@
 /**
- * What one object must read, checked against each store's access policy before a single value is
- * fetched, and the reads put in flight through the pass's coalescing reader.
+ * What each object must read, checked against each store's access policy before a single value is
+ * fetched; then the reads of every object of the pass go out as one batch through the pass's
+ * coalescing reader (one provider call per store).
  */
 import { planReads, type ReadPlan } from '../domain/plan.js';
 import { checkAccess } from '../domain/policy.js';
 import type { DesiredSnapshot } from '../domain/records.js';
 import type { FindQuery, ReadResult } from '../ports/secret-provider.js';
 import { AccessDeniedByPolicyError, ObjectSyncError, StoreNotFoundError } from './errors.js';
-import { type PassContext, storeOf } from './pass-context.js';
+import { type DesiredItem, type PassContext, storeOf } from './pass-context.js';
 
 export interface ObjectReads {
   plan: ReadPlan;
@@ -33,11 +34,41 @@ function findId(storeName: string, query: FindQuery): string {
   return JSON.stringify([storeName, query.path ?? null, query.nameRegexp ?? null, query.tags ?? null]);
 }
 
-/**
- * Plans, checks access, runs the spec's finds, then starts every read without waiting for them:
- * the reads of all objects prepared in the same turn go to their stores as one batch.
- */
-export async function planObjectReads(ctx: PassContext, snapshot: DesiredSnapshot): Promise<ObjectReads> {
+type PlannedReads = Omit<ObjectReads, 'results'>;
+
+/** An object with its reads in flight, or the reason it cannot read anything (policy, store, find). */
+export type ObjectWithReads =
+  | { item: DesiredItem; reads: ObjectReads }
+  | { item: DesiredItem; error: unknown };
+
+/** Plans every object (store policies, finds), then sends all their reads as one batch. */
+export async function readForObjects(ctx: PassContext, items: DesiredItem[]): Promise<ObjectWithReads[]> {
+  const planned = await Promise.all(
+    items.map(
+      async (
+        item,
+      ): Promise<{ item: DesiredItem; planned: PlannedReads } | { item: DesiredItem; error: unknown }> => {
+        try {
+          return { item, planned: await planObjectReads(ctx, item.snapshot) };
+        } catch (error) {
+          return { item, error };
+        }
+      },
+    ),
+  );
+  const batch = ctx.reader.batch();
+  const started = planned.map(
+    (p): ObjectWithReads =>
+      'planned' in p
+        ? { item: p.item, reads: { ...p.planned, results: batch.readMany(p.planned.plan.reads) } }
+        : p,
+  );
+  batch.send();
+  return started;
+}
+
+/** Plans one object's reads, checks access and runs the spec's finds; reads no value yet. */
+async function planObjectReads(ctx: PassContext, snapshot: DesiredSnapshot): Promise<PlannedReads> {
   const defaultStore = ctx.deps.defaultStore;
   const first = planReads(snapshot.spec, defaultStore ? { defaultStore } : {});
   if (first.unresolved.length > 0) {
@@ -62,10 +93,5 @@ export async function planObjectReads(ctx: PassContext, snapshot: DesiredSnapsho
     first.finds.length > 0
       ? planReads(snapshot.spec, { ...(defaultStore ? { defaultStore } : {}), findResults })
       : first;
-  return { plan, findResults, results: Promise.resolve([]) };
-}
-
-/** Puts the planned reads in flight (synchronously, so a loop over objects forms one batch). */
-export function startReads(ctx: PassContext, reads: ObjectReads): ObjectReads {
-  return { ...reads, results: ctx.reader.readMany(reads.plan.reads) };
+  return { plan, findResults };
 }

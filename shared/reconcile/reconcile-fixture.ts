@@ -37,8 +37,9 @@ import { planReads } from '../domain/plan.js';
 import type { ClusterRecord, DesiredSnapshot, SourceKind } from '../domain/records.js';
 import { API_GROUP, API_VERSION, type ExternalSecretSpec, type SecretStore } from '../domain/schema.js';
 import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
 import type { StateStore } from '../ports/state-store.js';
-import type { ReconcileDeps, ReconcileLogger } from './types.js';
+import type { ReconcileDeps } from './types.js';
 
 export const awsTestCredentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
@@ -59,7 +60,7 @@ export interface CapturedLog {
   attributes?: Record<string, unknown>;
 }
 
-export function capturingLogger(into: CapturedLog[]): ReconcileLogger {
+export function capturingLogger(into: CapturedLog[]): Logger {
   const at = (level: string) => (message: string, attributes?: Record<string, unknown>) => {
     into.push({ level, message, ...(attributes ? { attributes } : {}) });
   };

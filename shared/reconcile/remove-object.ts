@@ -34,13 +34,11 @@ export async function removeGoneObject(ctx: PassContext, status: SyncStatus): Pr
     case 'Owner': {
       // Only a Secret still carrying this object's owner label: never one someone else took over.
       if (!live || !ownedByThisObject(status, live.labels)) return 'nothing';
-      if (ctx.clusterDown) throw ctx.clusterDown;
       await ctx.client.deleteSecret(status.namespace, targetName);
       return 'deleted';
     }
     case 'Merge': {
       if (!live || !status.fieldManager) return 'nothing';
-      if (ctx.clusterDown) throw ctx.clusterDown;
       await ctx.client.applySecret(
         { namespace: status.namespace, name: targetName, type: '', labels: {}, annotations: {}, data: {} },
         { fieldManager: status.fieldManager },

@@ -1,7 +1,8 @@
 /**
  * One desired object: render it from provider values, diff against the live Secret's metadata and
  * the HMAC we recorded, and write only what changed (server-side apply; an immutable Secret is
- * replaced, not patched). The caller records status, events and failures.
+ * replaced, not patched). The caller records status, events and failures. Every cluster call goes
+ * through the pass's session, which fails at once when the cluster went out of reach mid-pass.
  */
 import { diffSecret } from '../domain/diff.js';
 import { computeDataHmac } from '../domain/hmac.js';
@@ -70,10 +71,8 @@ export interface SyncOutcome {
   status: SyncStatus;
   /** What happened this pass, for the report and the Event (the status message stays stable). */
   message: string;
-}
-
-function guard(ctx: PassContext): void {
-  if (ctx.clusterDown) throw ctx.clusterDown;
+  /** When the Secret was written, if it was (the rotation latency ends at the last write). */
+  wroteAt?: Date;
 }
 
 async function liveTarget(
@@ -86,7 +85,6 @@ async function liveTarget(
   // Merge and None work on someone else's Secret, which carries no label of ours until we write.
   const policy = creationPolicyOf(snapshot);
   if (policy !== 'Merge' && policy !== 'None') return undefined;
-  guard(ctx);
   return ctx.client.getSecretMeta(snapshot.namespace, targetName);
 }
 
@@ -110,7 +108,6 @@ export async function syncDesiredObject(
   if (rendering.kind === 'source-gone') {
     // deletionPolicy Delete and every remote key is gone (NotFound, never a failed read).
     if (isOurs(snapshot, live)) {
-      guard(ctx);
       await ctx.client.deleteSecret(snapshot.namespace, targetName);
     }
     const message = `the provider no longer has any key of this object; Secret ${targetName} deleted (deletionPolicy Delete)`;
@@ -139,7 +136,6 @@ export async function syncDesiredObject(
   if (!live && rendersSystemType(policy, rendered.type)) {
     // Owner/Orphan with a system type of its own: the API server would let this write adopt an
     // existing Secret of that type (for any other type it refuses the type change), so look first.
-    guard(ctx);
     live = await ctx.client.getSecretMeta(snapshot.namespace, targetName);
   }
   const desiredHmac = computeDataHmac(ctx.deps.hmacKey, rendered.data, {
@@ -152,6 +148,7 @@ export async function syncDesiredObject(
 
   let action: SyncAction;
   let resourceVersion = previous?.writtenResourceVersion;
+  let wroteAt: Date | undefined;
   if (diff.action === 'conflict' && diff.reason !== 'Immutable') {
     throw new TargetConflictError(
       diff.reason as 'TargetMissing' | 'OwnedByOther' | 'ManagedByEso' | 'ControlledByOther',
@@ -164,9 +161,7 @@ export async function syncDesiredObject(
     const manifest = toManifest(snapshot, rendered);
     const fieldManager = fieldManagerOf(snapshot);
     const replace = async () => {
-      guard(ctx);
       await ctx.client.deleteSecret(snapshot.namespace, targetName);
-      guard(ctx);
       return ctx.client.applySecret(manifest, { fieldManager });
     };
     if (live) {
@@ -184,7 +179,6 @@ export async function syncDesiredObject(
       written = await replace();
       action = 'replaced';
     } else {
-      guard(ctx);
       try {
         written = await ctx.client.applySecret(manifest, { fieldManager });
         action = diff.drift ? 'restored' : diff.action === 'create' ? 'created' : 'updated';
@@ -201,7 +195,7 @@ export async function syncDesiredObject(
     }
     resourceVersion = written.resourceVersion;
     live = undefined;
-    ctx.counters.lastWriteAt = ctx.deps.clock.now();
+    wroteAt = ctx.deps.clock.now();
   }
 
   // The condition's message stays the same while the object stays synced: no status write, no Event.
@@ -213,6 +207,7 @@ export async function syncDesiredObject(
   return {
     action,
     ...(diff.drift ? { drift: diff.drift } : {}),
+    ...(wroteAt ? { wroteAt } : {}),
     message: describeAction(action, targetName, diff.drift),
     status: {
       ...base,

@@ -1,16 +1,9 @@
 import type { Clock } from '../ports/clock.js';
 import type { ClusterClientFactory } from '../ports/cluster-client.js';
+import type { Logger } from '../ports/logger.js';
 import type { SecretProviderFactory } from '../ports/secret-provider.js';
 import type { StateStore } from '../ports/state-store.js';
 import type { ProviderReader, ProviderReaderStats } from './provider-reader.js';
-
-/** Structured logging (Powertools' Logger fits). Attributes name objects and reasons, never values. */
-export interface ReconcileLogger {
-  debug(message: string, attributes?: Record<string, unknown>): void;
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
-}
 
 /** Metrics sink (Powertools' Metrics.addMetric fits). */
 export interface ReconcileMetrics {
@@ -24,7 +17,7 @@ export interface ReconcileDeps {
   clock: Clock;
   /** Key of the data HMAC recorded in status (from Secrets Manager in AWS). */
   hmacKey: Uint8Array;
-  logger?: ReconcileLogger;
+  logger?: Logger;
   metrics?: ReconcileMetrics;
   /**
    * A reader shared beyond this pass (an in-process driver of several clusters, a benchmark):

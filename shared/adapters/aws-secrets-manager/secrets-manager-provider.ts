@@ -7,6 +7,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { ProviderError } from '../../domain/provider-errors.js';
+import { createLimiter, type Limiter } from '../../lib/concurrency-limit.js';
 import type {
   FindQuery,
   ReadContext,
@@ -16,7 +17,6 @@ import type {
   SecretProvider,
 } from '../../ports/secret-provider.js';
 import { roleSessionName } from '../aws-credentials/role-session-name.js';
-import { createLimiter, type Limiter } from '../concurrency-limit.js';
 import { providerErrorFromApiError, providerErrorFromThrown } from './error-mapping.js';
 import type { SecretsManagerClients } from './secrets-manager-clients.js';
 import { parseVersion, type VersionSelector } from './version-selector.js';

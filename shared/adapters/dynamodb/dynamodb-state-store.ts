@@ -27,6 +27,7 @@ import type {
   SyncStatus,
 } from '../../domain/records.js';
 import type { FleetExternalSecret, SecretStore } from '../../domain/schema.js';
+import { type BackoffPolicy, backoffDelay } from '../../lib/backoff.js';
 import { type Clock, systemClock } from '../../ports/clock.js';
 import type {
   ClusterStatePatch,
@@ -872,8 +873,10 @@ function isWriteRace(err: unknown): boolean {
 }
 
 /** Full jitter, capped: racing writers spread out instead of colliding again. */
+const WRITE_RACE_BACKOFF: BackoffPolicy = { initialMs: 10, maxMs: 200, jitter: 'full' };
+
 function backoffMs(attempt: number): number {
-  return Math.random() * Math.min(200, 10 * 2 ** attempt);
+  return backoffDelay(WRITE_RACE_BACKOFF, attempt + 1);
 }
 
 function followUpOf(attributes: Item | undefined): ReconcileScope | undefined {

@@ -8,6 +8,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 import { KubeConfig, type SecurityAuthentication } from '@kubernetes/client-node';
 import type { ClusterRecord } from '../../domain/records.js';
+import { RequestCounter } from '../../lib/request-counter.js';
 import type { Clock } from '../../ports/clock.js';
 import { systemClock } from '../../ports/clock.js';
 import type { ClusterClientFactory } from '../../ports/cluster-client.js';
@@ -23,7 +24,6 @@ import {
 import { type AwsCredentialsProvider, EksTokenSource } from './eks-token.js';
 import { ClusterConfigError, UnknownClusterError } from './errors.js';
 import { KubeClusterClient } from './kube-cluster-client.js';
-import { RequestCounter } from './request-counter.js';
 import { SecretsManagerTokenSource } from './secrets-manager-token-source.js';
 
 export interface KubeClusterClientFactoryOptions {

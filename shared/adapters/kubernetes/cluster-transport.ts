@@ -14,8 +14,9 @@ import {
   type ResponseContext,
   wrapHttpLibrary,
 } from '@kubernetes/client-node';
+import type { RequestCounter } from '../../lib/request-counter.js';
+import { classifyRequest } from './classify-request.js';
 import { KubeUnreachableError } from './errors.js';
-import { classifyRequest, type RequestCounter } from './request-counter.js';
 
 export interface ClusterTransportOptions {
   clusterId: string;

@@ -1,3 +1,4 @@
+export * from '../../lib/request-counter.js';
 export { redact, toKubeError } from './api-errors.js';
 export {
   type BearerTokenSource,
@@ -5,6 +6,7 @@ export {
   StaticTokenSource,
   TokenSourceAuthentication,
 } from './auth.js';
+export * from './classify-request.js';
 export { KubeClusterClientFactory, type KubeClusterClientFactoryOptions } from './cluster-client-factory.js';
 export { ClusterTransport } from './cluster-transport.js';
 export {
@@ -18,5 +20,4 @@ export {
 export * from './errors.js';
 export { KubeClusterClient, type KubeClusterClientOptions } from './kube-cluster-client.js';
 export * from './rbac.js';
-export * from './request-counter.js';
 export { SecretsManagerTokenSource } from './secrets-manager-token-source.js';

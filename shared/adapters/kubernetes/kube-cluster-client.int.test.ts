@@ -11,6 +11,7 @@ import { kubeClientsFor, kubeCluster, uniqueName } from '../../../infra-tests/he
 import { loadPeers } from '../../../infra-tests/helpers/peers.js';
 import type { KubeClusterEndpoint } from '../../../infra-tests/peers/types.js';
 import type { ClusterRecord } from '../../domain/records.js';
+import { RequestCounter } from '../../lib/request-counter.js';
 import { StaticTokenSource, TokenSourceAuthentication } from './auth.js';
 import { KubeClusterClientFactory } from './cluster-client-factory.js';
 import {
@@ -20,7 +21,6 @@ import {
   KubeUnreachableError,
 } from './errors.js';
 import { KubeClusterClient } from './kube-cluster-client.js';
-import { RequestCounter } from './request-counter.js';
 import { bindInNamespaces, createServiceAccountIdentity, randomSuffix } from './test-support.js';
 
 const MANAGED = 'fleet-secrets.io/managed-by=fleet-secrets';

@@ -21,6 +21,7 @@ import {
 } from '@kubernetes/client-node';
 import { isReservedMetadataKey } from '../../domain/labels.js';
 import { API_GROUP, API_VERSION, type ExternalSecretStatus } from '../../domain/schema.js';
+import { RequestCounter } from '../../lib/request-counter.js';
 import type {
   AccessRule,
   ClusterClient,
@@ -34,7 +35,6 @@ import { toKubeError } from './api-errors.js';
 import type { BearerTokenSource } from './auth.js';
 import { ClusterTransport } from './cluster-transport.js';
 import { KubeNotFoundError, KubeUnauthorizedError } from './errors.js';
-import { RequestCounter } from './request-counter.js';
 
 const PARTIAL_OBJECT = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 const PARTIAL_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';

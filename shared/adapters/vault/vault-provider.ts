@@ -1,4 +1,5 @@
 import { ProviderError, type ProviderErrorCode } from '../../domain/provider-errors.js';
+import { createLimiter, type Limiter } from '../../lib/concurrency-limit.js';
 import type {
   FindQuery,
   ReadContext,
@@ -7,7 +8,6 @@ import type {
   SecretPayload,
   SecretProvider,
 } from '../../ports/secret-provider.js';
-import { createLimiter, type Limiter } from '../concurrency-limit.js';
 import { VaultApiError, VaultAuthError, VaultUnreachableError } from './errors.js';
 import {
   InvalidVaultKeyError,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRequest, diffCounts, RequestCounter } from './request-counter.js';
+import { classifyRequest } from './classify-request.js';
 
 const base = 'https://127.0.0.1:6443';
 
@@ -26,35 +26,5 @@ describe('classifyRequest', () => {
 
   it('should call anything outside /api and /apis "other"', () => {
     expect(classifyRequest('GET', `${base}/version`)).toEqual({ verb: 'other', resource: 'version' });
-  });
-});
-
-describe('RequestCounter', () => {
-  it('should count reads and writes separately and by action', () => {
-    const counter = new RequestCounter();
-    counter.record('list', 'secrets');
-    counter.record('apply', 'secrets');
-    counter.record('apply', 'secrets');
-    counter.record('create', 'events');
-    expect(counter.snapshot()).toEqual({
-      total: 4,
-      reads: 1,
-      writes: 3,
-      byAction: { 'apply secrets': 2, 'create events': 1, 'list secrets': 1 },
-    });
-  });
-
-  it('should tell what happened between two snapshots', () => {
-    const counter = new RequestCounter();
-    counter.record('list', 'secrets');
-    const before = counter.snapshot();
-    counter.record('list', 'secrets');
-    counter.record('delete', 'secrets');
-    expect(diffCounts(before, counter.snapshot())).toEqual({
-      total: 2,
-      reads: 1,
-      writes: 1,
-      byAction: { 'list secrets': 1, 'delete secrets': 1 },
-    });
   });
 });

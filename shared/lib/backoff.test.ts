@@ -18,4 +18,11 @@ describe('backoffDelay', () => {
       expect(delay).toBeLessThanOrEqual(400);
     }
   });
+
+  it('should wait anywhere below the step with full jitter', () => {
+    const full = { ...policy, jitter: 'full' as const };
+    expect(backoffDelay(full, 3, () => 0)).toBe(0);
+    expect(backoffDelay(full, 3, () => 0.5)).toBe(200);
+    expect(backoffDelay(full, 9, () => 0.999)).toBeLessThan(1_000);
+  });
 });
