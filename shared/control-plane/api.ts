@@ -1,4 +1,9 @@
-import { validateFleetExternalSecret, validateSecretStore } from '../domain/index.js';
+import {
+  CONTROL_PLANE_INTERNAL_PREFIX,
+  globNamesInternalPrefix,
+  validateFleetExternalSecret,
+  validateSecretStore,
+} from '../domain/index.js';
 import type { ClusterAuth, ClusterRecord, ObjectRef, SyncStatus } from '../domain/records.js';
 import type { SecretStore } from '../domain/schema.js';
 import type { Clock } from '../ports/clock.js';
@@ -136,8 +141,31 @@ export async function removeCluster(deps: ApiDeps, clusterId: string): Promise<{
 export async function putStore(deps: ApiDeps, manifest: unknown): Promise<SecretStore> {
   const validated = validateSecretStore(manifest);
   if (!validated.ok) throw InvalidRequestError.fromIssues('SecretStore', validated.issues);
+  refuseInternalKeyGlobs(validated.value);
   await deps.state.putStore(validated.value);
   return validated.value;
+}
+
+/**
+ * A policy that names the control plane's own prefix is refused outright: reads there are denied
+ * anyway (checkAccess), so such a store could only ever fail, and it signals a mistake.
+ */
+function refuseInternalKeyGlobs(store: SecretStore): void {
+  const keys = store.spec.accessPolicy?.keys ?? [];
+  const issues = keys.flatMap((glob, i) =>
+    globNamesInternalPrefix(glob)
+      ? [
+          `spec.accessPolicy.keys[${i}]: "${glob}" overlaps "${CONTROL_PLANE_INTERNAL_PREFIX}", reserved for the control plane's own secrets`,
+        ]
+      : [],
+  );
+  if (issues.length > 0) {
+    throw new InvalidRequestError(
+      issues[0]!.split(':', 1)[0]!,
+      `store "${store.metadata.name}" may not allow keys under ${CONTROL_PLANE_INTERNAL_PREFIX}`,
+      issues,
+    );
+  }
 }
 
 export async function applyFleetExternalSecret(

@@ -15,6 +15,7 @@ export * from './policy.js';
 export * from './refresh.js';
 export * from './render.js';
 export type * from './rendered-secret.js';
+export * from './reserved-keys.js';
 export * from './schema.js';
 export { checkTemplateSyntax } from './template/index.js';
 export * from './validate.js';
