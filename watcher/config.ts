@@ -4,6 +4,7 @@
  */
 import { WatcherConfigError } from './errors.js';
 import type { LogLevel } from './logger.js';
+import { MAX_NOTICES_PER_BATCH } from './notice.js';
 
 export interface WatcherConfig {
   clusterId: string;
@@ -104,7 +105,7 @@ export function loadWatcherConfig(env: Env = process.env): WatcherConfig {
     resyncIntervalMs: integer(env, ENV.resyncSeconds, 600, 10, 86_400) * 1000,
     debounceMs: integer(env, ENV.debounceMs, 1000, 0, 60_000),
     maxPendingObjects: integer(env, ENV.maxPendingObjects, 10_000, 1, 1_000_000),
-    maxBatchSize: integer(env, ENV.maxBatchSize, 500, 1, 5_000),
+    maxBatchSize: integer(env, ENV.maxBatchSize, MAX_NOTICES_PER_BATCH, 1, MAX_NOTICES_PER_BATCH),
     watchTimeoutSeconds: integer(env, ENV.watchTimeoutSeconds, 300, 10, 3_600),
     healthPort,
     metricsPort,
