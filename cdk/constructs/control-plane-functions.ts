@@ -138,7 +138,11 @@ export class ControlPlaneFunctions extends Construct {
       sweep: make('sweep', 'Sweep', fanOutEnv),
       ingest: make('ingest', 'Ingest', fanOutEnv),
       'reconcile-cluster': reconcile,
-      api: make('api', 'Api', { ...fanOutEnv, [ENV.secretNamePrefixes]: props.secretNamePrefixes.join(',') }),
+      api: make('api', 'Api', {
+        ...fanOutEnv,
+        [ENV.secretNamePrefixes]: props.secretNamePrefixes.join(','),
+        [ENV.clusterCredentialSecretPrefix]: props.clusterCredentialSecretPrefix,
+      }),
     };
 
     const baseCtx = {

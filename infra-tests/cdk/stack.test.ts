@@ -209,6 +209,7 @@ describe('the stack with default props', () => {
       [ENV.tableName]: tableRef,
       [ENV.reconcileFunctionName]: reconcileRef,
       [ENV.secretNamePrefixes]: 'fleet-secrets/',
+      [ENV.clusterCredentialSecretPrefix]: 'fleet-secrets-internal/clusters/',
       ...powertools('api'),
     });
     expect(env('reconcile-cluster')).toEqual({
