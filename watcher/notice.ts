@@ -82,6 +82,10 @@ export const NoticeBatch = T.Object(
     clusterId: ClusterId,
     notices: T.Array(Notice, { maxItems: MAX_NOTICES_PER_BATCH }),
     digest: T.Optional(NoticeDigest),
+    /** When the watcher signed it (ISO 8601); the ingest refuses batches more than 5 minutes off. */
+    issuedAt: T.Optional(T.String({ minLength: 1, maxLength: 40 })),
+    /** HMAC-SHA256 with the cluster's watcher key (shared/domain/notice-signature.ts). */
+    signature: T.Optional(T.String({ pattern: '^[0-9a-f]{64}$' })),
   },
   { additionalProperties: false },
 );

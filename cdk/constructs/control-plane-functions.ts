@@ -136,7 +136,10 @@ export class ControlPlaneFunctions extends Construct {
     this.byName = {
       rotation: make('rotation', 'Rotation', fanOutEnv),
       sweep: make('sweep', 'Sweep', fanOutEnv),
-      ingest: make('ingest', 'Ingest', fanOutEnv),
+      ingest: make('ingest', 'Ingest', {
+        ...fanOutEnv,
+        [ENV.clusterCredentialSecretPrefix]: props.clusterCredentialSecretPrefix,
+      }),
       'reconcile-cluster': reconcile,
       api: make('api', 'Api', {
         ...fanOutEnv,

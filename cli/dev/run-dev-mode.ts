@@ -157,7 +157,9 @@ async function start(options: DevModeOptions, { say, logger, log, level, shutdow
   shutdown.add('running reconciles', () => drainWithin(invoker, 15_000, log));
   const api = createApiHandler(async () => controlPlane.api, devObservability(logger('api')));
   const ingest = (batch: unknown) =>
-    createIngestHandler(async () => controlPlane.ingest, devObservability(logger('ingest')))(batch);
+    createIngestHandler(async () => controlPlane.ingest, devObservability(logger('ingest')), {
+      kind: 'in-process',
+    })(batch);
   const sweep = createSweepHandler(async () => controlPlane.sweep, devObservability(logger('sweep', quiet)));
 
   const token = randomBytes(24).toString('base64url');

@@ -198,7 +198,13 @@ describe('the stack with default props', () => {
     });
     const env = (name: FunctionName) =>
       (props(fnOf(name).function)!.Environment as { Variables: unknown }).Variables;
-    for (const name of ['rotation', 'sweep', 'ingest'] as const) {
+    expect(env('ingest')).toEqual({
+      [ENV.tableName]: tableRef,
+      [ENV.reconcileFunctionName]: reconcileRef,
+      [ENV.clusterCredentialSecretPrefix]: 'fleet-secrets-internal/clusters/',
+      ...powertools('ingest'),
+    });
+    for (const name of ['rotation', 'sweep'] as const) {
       expect(env(name)).toEqual({
         [ENV.tableName]: tableRef,
         [ENV.reconcileFunctionName]: reconcileRef,

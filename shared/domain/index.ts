@@ -10,6 +10,7 @@ export * from './hmac.js';
 export * from './json-path.js';
 export * from './label-selector.js';
 export * from './labels.js';
+export * from './notice-signature.js';
 export * from './plan.js';
 export * from './policy.js';
 export * from './refresh.js';

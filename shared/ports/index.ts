@@ -6,3 +6,4 @@ export type * from './invoker.js';
 export type * from './secret-provider.js';
 export type * from './state-store.js';
 export * from './state-store-errors.js';
+export type * from './watcher-keys.js';
