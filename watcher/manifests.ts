@@ -376,6 +376,18 @@ export function renderWatcherManifests(options: WatcherManifestOptions): Manifes
 }
 
 /** The manifests as one multi-document YAML stream, ready for `kubectl apply -f -`. */
+/** The cluster's copy of its watcher key, for `kubectl apply -f -` (never logged or stored elsewhere). */
+export function renderWatcherKeySecretYaml(options: { namespace?: string; key: string }): string {
+  const secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: WATCHER_KEY_SECRET, namespace: options.namespace ?? watcherDefaults.namespace },
+    type: 'Opaque',
+    stringData: { key: options.key },
+  };
+  return `---\n${stringify(secret)}`;
+}
+
 export function renderWatcherManifestsYaml(options: WatcherManifestOptions): string {
   const header = `# fleet-secrets watcher for cluster ${options.clusterId} (${options.mode})\n`;
   return (
