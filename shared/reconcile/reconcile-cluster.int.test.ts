@@ -516,7 +516,7 @@ describe('reconcileCluster isolation', () => {
     expect(result.provider.requests).toBe(0);
   });
 
-  it('should refuse a store credential to an ExternalSecret whose store allows every key, by name and by ARN', async () => {
+  it('should refuse a store credential to an ExternalSecret whose store allows every key, by name, by ARN and by find', async () => {
     const credentialName = `fleet-secrets-internal/store-credentials/${fx.runId}/vault-token`;
     const created = await fx.sm.send(
       new CreateSecretCommand({ Name: credentialName, SecretString: 'control-plane-vault-token' }),
@@ -542,14 +542,20 @@ describe('reconcileCluster isolation', () => {
         secretStoreRef: { name: everything, kind: 'SecretStore' },
         data: [{ secretKey: 'token', remoteRef: { key: created.ARN ?? '' } }],
       });
+      const byFind = spec({
+        secretStoreRef: { name: everything, kind: 'SecretStore' },
+        dataFrom: [{ find: { name: { regexp: `^fleet-secrets-internal/store-credentials/${fx.runId}/` } } }],
+      });
       await externalSecret(nsB, 'steal-by-name', byName);
       await externalSecret(nsB, 'steal-by-arn', byArn);
+      await externalSecret(nsB, 'steal-by-find', byFind);
 
       const result = await pass({
         kind: 'objects',
         objects: [
           { namespace: nsB, name: 'steal-by-name' },
           { namespace: nsB, name: 'steal-by-arn' },
+          { namespace: nsB, name: 'steal-by-find' },
         ],
       });
 
@@ -561,6 +567,13 @@ describe('reconcileCluster isolation', () => {
         expect(await secretExists(nsB, name)).toBe(false);
       }
       expect(result.provider.requests).toBe(0);
+      // A find may list the credential's name, but never yields it as a key to read: it is left
+      // out of the result instead of failing the object.
+      expect(reportOf(result, nsB, 'steal-by-find')?.reason).not.toBe('AccessDenied');
+      const found = await readSecret(nsB, 'steal-by-find').catch(() => undefined);
+      expect(Object.values(found?.data ?? {}).map((v) => Buffer.from(v, 'base64').toString())).not.toContain(
+        'control-plane-vault-token',
+      );
     } finally {
       await fx.sm.send(
         new DeleteSecretCommand({ SecretId: credentialName, ForceDeleteWithoutRecovery: true }),
