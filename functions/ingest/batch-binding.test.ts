@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { IngestDeps } from '../../shared/control-plane/ingest.js';
 import { noticeBatchSignature } from '../../shared/domain/notice-signature.js';
 import { createObservability } from '../lib/observability.js';
 import { createIngestHandler } from './handler.js';
