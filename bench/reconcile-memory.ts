@@ -177,6 +177,8 @@ export async function runMemoryBenchmark(
       [ENV.tableName]: plane.tableName,
       [ENV.reconcileFunctionName]: 'fleet-secrets-bench-reconcile-cluster',
       [ENV.hmacKeySecretArn]: hmac.ARN as string,
+      // moto does not evaluate IAM: the reader role only has to be assumable.
+      [ENV.storeReaderRoleArn]: 'arn:aws:iam::123456789012:role/fleet-secrets-bench-store-reader',
       BENCH_BUNDLE: bundle,
       BENCH_RESULT_FILE: resultFile,
       BENCH_PHASES_FILE: join(dir, 'phases.json'),

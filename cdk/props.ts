@@ -9,6 +9,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import {
+  CLUSTER_CREDENTIALS_PREFIX,
+  CONTROL_PLANE_INTERNAL_PREFIX,
+  prefixesOverlap,
+} from '../shared/domain/reserved-keys.js';
 import { InvalidStackPropsError } from './errors.js';
 import { DEFAULT_SWEEP_SCHEDULE } from './event-patterns.js';
 
@@ -53,7 +58,8 @@ export interface FleetSecretsProps {
   bundleDir?: string;
   /**
    * Secrets Manager name prefixes the control plane may read with its own role (stores in this
-   * account). Every store's key must fall under one. Default: ["fleet-secrets/"].
+   * account). Every store's key must fall under one. None may overlap "fleet-secrets-internal/"
+   * (the control plane's own secrets) or clusterCredentialSecretPrefix. Default: ["fleet-secrets/"].
    */
   secretNamePrefixes?: string[];
   /** Regions of those secrets. Default: the stack's region. */
@@ -66,7 +72,7 @@ export interface FleetSecretsProps {
   clusterRoleArns?: string[];
   /** EKS clusters the control plane may describe. Default: every cluster of this account and region. */
   eksClusterArns?: string[];
-  /** Secret name prefix of credentials for non-EKS clusters (tokens, kubeconfigs). Default: "fleet-secrets-clusters/". */
+  /** Secret name prefix of credentials for non-EKS clusters (tokens, kubeconfigs). Default: "fleet-secrets-internal/clusters/". */
   clusterCredentialSecretPrefix?: string;
   /** EventBridge schedule expression of the sweep. Default: rate(1 minute). */
   sweepSchedule?: string;
@@ -110,7 +116,7 @@ export interface ResolvedProps {
 
 export const DEFAULT_BUNDLE_DIR = 'dist/functions';
 export const DEFAULT_SECRET_NAME_PREFIXES = ['fleet-secrets/'];
-export const DEFAULT_CLUSTER_CREDENTIAL_PREFIX = 'fleet-secrets-clusters/';
+export const DEFAULT_CLUSTER_CREDENTIAL_PREFIX = CLUSTER_CREDENTIALS_PREFIX;
 export const DEFAULT_WATCHER_NAMESPACE = 'fleet-secrets-system';
 export const DEFAULT_WATCHER_SERVICE_ACCOUNT = 'fleet-secrets-watcher';
 
@@ -174,6 +180,27 @@ function importAlarmTopic(scope: Construct, arn: string): sns.ITopic {
   return sns.Topic.fromTopicArn(scope, 'ImportedAlarmTopic', arn);
 }
 
+/**
+ * Stores are read with a role that is denied the control plane's own secrets; a store prefix that
+ * overlaps them would make that Deny silently cut into the prefix the operator asked for, or, for
+ * the cluster prefix, put cluster tokens within a tenant's reach.
+ */
+function refuseOverlaps(secretNamePrefixes: string[], clusterCredentialSecretPrefix: string): void {
+  secretNamePrefixes.forEach((prefix, i) => {
+    for (const [reserved, what] of [
+      [CONTROL_PLANE_INTERNAL_PREFIX, "the control plane's own secrets"],
+      [clusterCredentialSecretPrefix, 'clusterCredentialSecretPrefix'],
+    ] as const) {
+      if (prefixesOverlap(prefix, reserved)) {
+        throw new InvalidStackPropsError(
+          `secretNamePrefixes[${i}]`,
+          `"${prefix}" overlaps "${reserved}" (${what}); store prefixes must stay apart from it`,
+        );
+      }
+    }
+  });
+}
+
 /** Applies defaults and checks every prop; imports referenced resources (VPC, topic) into `scope`. */
 export function resolveProps(scope: Construct, props: FleetSecretsProps = {}): ResolvedProps {
   const secretNamePrefixes = each(
@@ -188,6 +215,7 @@ export function resolveProps(scope: Construct, props: FleetSecretsProps = {}): R
   const clusterCredentialSecretPrefix =
     props.clusterCredentialSecretPrefix ?? DEFAULT_CLUSTER_CREDENTIAL_PREFIX;
   one('clusterCredentialSecretPrefix', clusterCredentialSecretPrefix, SECRET_PREFIX, 'a name prefix');
+  refuseOverlaps(secretNamePrefixes, clusterCredentialSecretPrefix);
 
   const sweepSchedule = props.sweepSchedule ?? DEFAULT_SWEEP_SCHEDULE;
   if (!SCHEDULE.test(sweepSchedule)) {

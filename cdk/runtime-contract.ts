@@ -25,6 +25,10 @@ export const ENV = {
   reconcileFunctionName: 'FLEET_SECRETS_RECONCILE_FUNCTION_NAME',
   /** ARN of the Secrets Manager secret holding the key of the rendered-data HMAC (reconcile-cluster only). */
   hmacKeySecretArn: 'FLEET_SECRETS_HMAC_KEY_SECRET_ARN',
+  /** Role reconcile-cluster assumes to read stores that name no role (never the control plane's own secrets). */
+  storeReaderRoleArn: 'FLEET_SECRETS_STORE_READER_ROLE_ARN',
+  /** Name prefix under which each cluster's token secret must live, `<prefix><clusterId>/` (api). */
+  clusterCredentialSecretPrefix: 'FLEET_SECRETS_CLUSTER_CREDENTIAL_PREFIX',
   /** Comma-separated secret name prefixes the control plane's own role may read (reconcile-cluster, api). */
   secretNamePrefixes: 'FLEET_SECRETS_SECRET_NAME_PREFIXES',
 } as const;

@@ -49,7 +49,9 @@ const realErrWrite = process.stderr.write.bind(process.stderr);
 const handlers = {
   rotation: createRotationHandler(async () => plane.rotation, createObservability('rotation')),
   sweep: createSweepHandler(async () => plane.sweep, createObservability('sweep')),
-  ingest: createIngestHandler(async () => plane.ingest, createObservability('ingest')),
+  ingest: createIngestHandler(async () => plane.ingest, createObservability('ingest'), {
+    kind: 'in-process',
+  }),
   reconcile: createReconcileClusterHandler(
     async () => plane.reconcileCluster,
     createObservability('reconcile-cluster'),

@@ -3,7 +3,12 @@ import { loadWatcherConfig } from './config.js';
 import { WatcherConfigError } from './errors.js';
 
 const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:fleet-secrets-ingest';
-const minimal = { WATCHER_CLUSTER_ID: 'prod-eu-1', WATCHER_INGEST_FUNCTION: arn };
+const signingKey = 'k'.repeat(64);
+const minimal = {
+  WATCHER_CLUSTER_ID: 'prod-eu-1',
+  WATCHER_INGEST_FUNCTION: arn,
+  WATCHER_SIGNING_KEY: signingKey,
+};
 
 function errorOf(env: Record<string, string>): WatcherConfigError {
   try {
@@ -20,6 +25,7 @@ describe('loadWatcherConfig', () => {
     expect(loadWatcherConfig(minimal)).toEqual({
       clusterId: 'prod-eu-1',
       ingestFunction: arn,
+      signingKey,
       region: 'eu-west-1',
       resyncIntervalMs: 600_000,
       debounceMs: 1_000,
@@ -64,6 +70,15 @@ describe('loadWatcherConfig', () => {
   it('should name a missing required variable', () => {
     expect(errorOf({ WATCHER_INGEST_FUNCTION: arn }).variable).toBe('WATCHER_CLUSTER_ID');
     expect(errorOf({ WATCHER_CLUSTER_ID: 'c1' }).message).toMatch(/^WATCHER_INGEST_FUNCTION: is required/);
+    expect(errorOf({ WATCHER_CLUSTER_ID: 'c1', WATCHER_INGEST_FUNCTION: arn }).variable).toBe(
+      'WATCHER_SIGNING_KEY',
+    );
+  });
+
+  it('should refuse a short signing key without echoing it', () => {
+    const error = errorOf({ ...minimal, WATCHER_SIGNING_KEY: 'short-key' });
+    expect(error.variable).toBe('WATCHER_SIGNING_KEY');
+    expect(error.message).not.toContain('short-key');
   });
 
   it('should require AWS_REGION when the function is given by name', () => {

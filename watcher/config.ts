@@ -4,11 +4,14 @@
  */
 import { WatcherConfigError } from './errors.js';
 import type { LogLevel } from './logger.js';
+import { MAX_NOTICES_PER_BATCH } from './notice.js';
 
 export interface WatcherConfig {
   clusterId: string;
   /** ARN (or name) of the control plane's ingest function. */
   ingestFunction: string;
+  /** This cluster's watcher key: signs every batch, so the ingest knows which cluster speaks. */
+  signingKey: string;
   region: string;
   /** Period of the full relist whose digest lets the control plane heal anything missed. */
   resyncIntervalMs: number;
@@ -27,9 +30,13 @@ export interface WatcherConfig {
   shutdownTimeoutMs: number;
 }
 
+/** 32 characters of a random hex or base64 string: at least 128 bits. */
+export const MIN_SIGNING_KEY_LENGTH = 32;
+
 export const ENV = {
   clusterId: 'WATCHER_CLUSTER_ID',
   ingestFunction: 'WATCHER_INGEST_FUNCTION',
+  signingKey: 'WATCHER_SIGNING_KEY',
   region: 'AWS_REGION',
   resyncSeconds: 'WATCHER_RESYNC_SECONDS',
   debounceMs: 'WATCHER_DEBOUNCE_MS',
@@ -42,7 +49,8 @@ export const ENV = {
   shutdownTimeoutMs: 'WATCHER_SHUTDOWN_TIMEOUT_MS',
 } as const;
 
-const clusterIdPattern = /^[a-z0-9]([a-z0-9._-]{0,126}[a-z0-9])?$/;
+// What registration accepts (a DNS label): the ingest refuses any other cluster id.
+const clusterIdPattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const functionArnPattern =
   /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$/;
 const functionNamePattern = /^[A-Za-z0-9_-]{1,64}$/;
@@ -73,7 +81,7 @@ export function loadWatcherConfig(env: Env = process.env): WatcherConfig {
   if (!clusterIdPattern.test(clusterId)) {
     throw new WatcherConfigError(
       ENV.clusterId,
-      'must be lower-case letters, digits, ".", "_" or "-" (at most 128), starting and ending alphanumeric',
+      'must be a DNS label (lower-case letters, digits and "-", at most 63), as registration requires',
     );
   }
   const ingestFunction = required(env, ENV.ingestFunction);
@@ -88,6 +96,11 @@ export function loadWatcherConfig(env: Env = process.env): WatcherConfig {
   if (!region) {
     throw new WatcherConfigError(ENV.region, 'is required when the ingest function is given by name');
   }
+  const signingKey = required(env, ENV.signingKey);
+  if (signingKey.length < MIN_SIGNING_KEY_LENGTH) {
+    // The value itself is never echoed.
+    throw new WatcherConfigError(ENV.signingKey, `must be at least ${MIN_SIGNING_KEY_LENGTH} characters`);
+  }
   const logLevel = (env[ENV.logLevel]?.trim().toLowerCase() || 'info') as LogLevel;
   if (!logLevels.includes(logLevel)) {
     throw new WatcherConfigError(ENV.logLevel, `must be one of ${logLevels.join(', ')}`);
@@ -100,11 +113,12 @@ export function loadWatcherConfig(env: Env = process.env): WatcherConfig {
   return {
     clusterId,
     ingestFunction,
+    signingKey,
     region,
     resyncIntervalMs: integer(env, ENV.resyncSeconds, 600, 10, 86_400) * 1000,
     debounceMs: integer(env, ENV.debounceMs, 1000, 0, 60_000),
     maxPendingObjects: integer(env, ENV.maxPendingObjects, 10_000, 1, 1_000_000),
-    maxBatchSize: integer(env, ENV.maxBatchSize, 500, 1, 5_000),
+    maxBatchSize: integer(env, ENV.maxBatchSize, MAX_NOTICES_PER_BATCH, 1, MAX_NOTICES_PER_BATCH),
     watchTimeoutSeconds: integer(env, ENV.watchTimeoutSeconds, 300, 10, 3_600),
     healthPort,
     metricsPort,

@@ -1,6 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { freePort } from '../infra-tests/peers/peer-process.js';
+import { verifyNoticeBatch } from '../shared/domain/notice-signature.js';
 import { NoticeDeliveryError, NoticePayloadTooLargeError } from './errors.js';
 import { LambdaNoticeSink, maxPayloadBytes } from './lambda-notice-sink.js';
 import type { NoticeBatch } from './notice.js';
@@ -31,6 +32,8 @@ function recordInvokes(client: LambdaClient): Exchange[] {
   );
   return exchanges;
 }
+
+const signingKey = 'watcher-key-of-prod-eu-1-0123456789abcdef';
 
 const batch: NoticeBatch = {
   clusterId: 'prod-eu-1',
@@ -63,13 +66,18 @@ afterEach(() => client.destroy());
 describe('LambdaNoticeSink against moto', () => {
   it('should deliver the batch as JSON in a synchronous (RequestResponse) invocation', async () => {
     const exchanges = recordInvokes(client);
-    await new LambdaNoticeSink({ client, functionName: functionArn }).send(batch);
+    await new LambdaNoticeSink({ client, functionName: functionArn, signingKey }).send(batch);
 
     expect(exchanges).toHaveLength(1);
     expect(exchanges[0]?.invocationType).toBe('RequestResponse');
     expect(exchanges[0]?.statusCode).toBe(200);
-    // moto's docker-less Lambda answers with the payload it received.
-    expect(JSON.parse(exchanges[0]?.responsePayload ?? '')).toEqual(batch);
+    // moto's docker-less Lambda answers with the payload it received: the batch, signed.
+    const received = JSON.parse(exchanges[0]?.responsePayload ?? '');
+    expect(received).toEqual({ ...batch, issuedAt: expect.any(String), signature: expect.any(String) });
+    const key = new TextEncoder().encode(signingKey);
+    expect(verifyNoticeBatch(key, received, new Date())).toEqual({ bound: true });
+    const otherKey = new TextEncoder().encode('another-cluster-key-0123456789abcdef');
+    expect(verifyNoticeBatch(otherKey, received, new Date())).toMatchObject({ bound: false });
   });
 
   it('should fail with a delivery error naming the function when the endpoint cannot be reached', async () => {
@@ -80,7 +88,11 @@ describe('LambdaNoticeSink against moto', () => {
       maxAttempts: 1,
     });
     try {
-      const sink = new LambdaNoticeSink({ client: unreachable, functionName: 'fleet-secrets-ingest' });
+      const sink = new LambdaNoticeSink({
+        client: unreachable,
+        functionName: 'fleet-secrets-ingest',
+        signingKey,
+      });
       const error = await sink.send(batch).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(NoticeDeliveryError);
       expect((error as Error).message).toMatch(/^invoking fleet-secrets-ingest failed: /);
@@ -91,7 +103,7 @@ describe('LambdaNoticeSink against moto', () => {
 
   it('should refuse a batch above the synchronous payload limit without invoking', async () => {
     const exchanges = recordInvokes(client);
-    const sink = new LambdaNoticeSink({ client, functionName: functionArn });
+    const sink = new LambdaNoticeSink({ client, functionName: functionArn, signingKey });
     const objects = Array.from({ length: Math.ceil(maxPayloadBytes / 100) }, (_, i) => ({
       namespace: 'team-a',
       name: `external-secret-${i}`.padEnd(60, 'x'),
@@ -119,6 +131,8 @@ describe('LambdaNoticeSink against moto', () => {
       }),
     );
     expect(response.StatusCode).toBe(200);
-    await expect(new LambdaNoticeSink({ client, functionName: name }).send(batch)).resolves.toBeUndefined();
+    await expect(
+      new LambdaNoticeSink({ client, functionName: name, signingKey }).send(batch),
+    ).resolves.toBeUndefined();
   });
 });

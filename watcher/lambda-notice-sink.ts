@@ -9,6 +9,7 @@
  * asynchronously), so waiting for it costs the watcher little.
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { noticeBatchSignature } from '../shared/domain/notice-signature.js';
 import { NoticeDeliveryError, NoticePayloadTooLargeError } from './errors.js';
 import type { NoticeBatch } from './notice.js';
 import type { NoticeSink } from './notice-sink.js';
@@ -20,19 +21,34 @@ export interface LambdaNoticeSinkOptions {
   client: LambdaClient;
   /** Name or ARN of the ingest function. */
   functionName: string;
+  /** This cluster's watcher key; every batch is signed with it (shared/domain/notice-signature.ts). */
+  signingKey: string;
+  clock?: { now(): Date };
 }
 
 export class LambdaNoticeSink implements NoticeSink {
   readonly #client: LambdaClient;
   readonly #functionName: string;
+  readonly #signingKey: Uint8Array;
+  readonly #clock: { now(): Date };
 
-  constructor({ client, functionName }: LambdaNoticeSinkOptions) {
+  constructor({
+    client,
+    functionName,
+    signingKey,
+    clock = { now: () => new Date() },
+  }: LambdaNoticeSinkOptions) {
     this.#client = client;
     this.#functionName = functionName;
+    this.#signingKey = new TextEncoder().encode(signingKey);
+    this.#clock = clock;
   }
 
   async send(batch: NoticeBatch): Promise<void> {
-    const payload = Buffer.from(JSON.stringify(batch), 'utf8');
+    // Signed at each attempt, so a retried batch carries a fresh issuedAt.
+    const { signature: _old, ...unsigned } = { ...batch, issuedAt: this.#clock.now().toISOString() };
+    const signed = { ...unsigned, signature: noticeBatchSignature(this.#signingKey, unsigned) };
+    const payload = Buffer.from(JSON.stringify(signed), 'utf8');
     if (payload.byteLength > maxPayloadBytes) {
       throw new NoticePayloadTooLargeError(
         `notice batch of ${payload.byteLength} bytes exceeds the ${maxPayloadBytes}-byte invocation limit`,

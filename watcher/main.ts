@@ -41,6 +41,7 @@ async function main(): Promise<void> {
         requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
       }),
       functionName: config.ingestFunction,
+      signingKey: config.signingKey,
     }),
     logger,
   });

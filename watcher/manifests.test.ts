@@ -110,6 +110,11 @@ describe('renderWatcherManifests', () => {
       WATCHER_RESYNC_SECONDS: '300',
       WATCHER_LOG_LEVEL: 'debug',
     });
+    // The watcher key is read from a Secret the operator creates, never written into the manifest.
+    expect(pod.containers[0].env).toContainEqual({
+      name: 'WATCHER_SIGNING_KEY',
+      valueFrom: { secretKeyRef: { name: 'fleet-secrets-watcher-key', key: 'key' } },
+    });
   });
 
   it('should annotate the ServiceAccount with the role for IRSA only', () => {

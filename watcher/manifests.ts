@@ -82,7 +82,11 @@ export const watcherDefaults = {
 const podIdentityAgent = { ipv4: '169.254.170.23/32', ipv6: 'fd00:ec2::23/128', port: 80 };
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const clusterIdPattern = /^[a-z0-9]([a-z0-9._-]{0,126}[a-z0-9])?$/;
+// What registration accepts (a DNS label): the ingest refuses any other cluster id.
+const clusterIdPattern = dnsLabel;
+
+/** The Secret (in the watcher's namespace, key `key`) holding this cluster's watcher key. */
+export const WATCHER_KEY_SECRET = 'fleet-secrets-watcher-key';
 const lambdaArn =
   /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9_$-]+)?$/;
 const roleArn = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
@@ -230,6 +234,11 @@ export function renderWatcherManifests(options: WatcherManifestOptions): Manifes
   const env = [
     { name: ENV.clusterId, value: options.clusterId },
     { name: ENV.ingestFunction, value: options.ingestFunctionArn },
+    // The key is not in this manifest: the operator creates the Secret (docs/clusters.md).
+    {
+      name: ENV.signingKey,
+      valueFrom: { secretKeyRef: { name: WATCHER_KEY_SECRET, key: 'key' } },
+    },
     { name: ENV.region, value: options.region },
     { name: 'AWS_STS_REGIONAL_ENDPOINTS', value: 'regional' },
     { name: ENV.healthPort, value: String(healthPort) },
@@ -367,6 +376,18 @@ export function renderWatcherManifests(options: WatcherManifestOptions): Manifes
 }
 
 /** The manifests as one multi-document YAML stream, ready for `kubectl apply -f -`. */
+/** The cluster's copy of its watcher key, for `kubectl apply -f -` (never logged or stored elsewhere). */
+export function renderWatcherKeySecretYaml(options: { namespace?: string; key: string }): string {
+  const secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: WATCHER_KEY_SECRET, namespace: options.namespace ?? watcherDefaults.namespace },
+    type: 'Opaque',
+    stringData: { key: options.key },
+  };
+  return `---\n${stringify(secret)}`;
+}
+
 export function renderWatcherManifestsYaml(options: WatcherManifestOptions): string {
   const header = `# fleet-secrets watcher for cluster ${options.clusterId} (${options.mode})\n`;
   return (

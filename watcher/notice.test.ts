@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidNoticeBatchError, type NoticeBatch, parseNoticeBatch } from './notice.js';
+import {
+  InvalidNoticeBatchError,
+  MAX_NOTICES_PER_BATCH,
+  type NoticeBatch,
+  parseNoticeBatch,
+} from './notice.js';
 
 const valid: NoticeBatch = {
   clusterId: 'prod-eu-1',
@@ -75,5 +80,48 @@ describe('parseNoticeBatch', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain(marker);
     }
+  });
+});
+
+describe('parseNoticeBatch bounds and names', () => {
+  const notice = valid.notices[0]!;
+  const withNotice = (patch: Record<string, unknown>) => ({ ...valid, notices: [{ ...notice, ...patch }] });
+
+  it('should refuse a batch of more than the maximum number of notices, naming the field', () => {
+    const many = Array.from({ length: 20_000 }, (_, i) => ({ ...notice, name: `db-${i}` }));
+    expect(() => parseNoticeBatch({ ...valid, notices: many })).toThrow(/at \/notices: .*500/);
+    const atLimit = many.slice(0, MAX_NOTICES_PER_BATCH);
+    expect(parseNoticeBatch({ ...valid, notices: atLimit }).notices).toHaveLength(MAX_NOTICES_PER_BATCH);
+  });
+
+  it.each([
+    ['a name of ..', { name: '..' }, '/notices/0/name'],
+    ['a name with a slash', { name: 'a/b' }, '/notices/0/name'],
+    ['an upper-case name', { name: 'DB' }, '/notices/0/name'],
+    ['a namespace with a slash', { namespace: 'a/b' }, '/notices/0/namespace'],
+    ['a namespace of ..', { namespace: '..' }, '/notices/0/namespace'],
+    ['a namespace with a dot', { namespace: 'team.a' }, '/notices/0/namespace'],
+    ['an unknown kind', { kind: 'Secret' }, '/notices/0/kind'],
+    ['an oversized uid', { uid: 'u'.repeat(129) }, '/notices/0/uid'],
+  ])('should refuse %s, naming the field and not the value', (_what, patch, field) => {
+    let error: unknown;
+    try {
+      parseNoticeBatch(withNotice(patch));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidNoticeBatchError);
+    expect((error as Error).message).toContain(`at ${field}:`);
+    for (const value of Object.values(patch)) expect((error as Error).message).not.toContain(`"${value}"`);
+  });
+
+  it('should accept a dotted object name, as Kubernetes does', () => {
+    expect(parseNoticeBatch(withNotice({ name: 'db.v2' })).notices[0]?.name).toBe('db.v2');
+  });
+
+  it('should refuse a cluster id that is no DNS label, and a digest entry named a/b', () => {
+    expect(() => parseNoticeBatch({ ...valid, clusterId: '../prod' })).toThrow(/at \/clusterId:/);
+    const digest = { ...valid.digest!, objects: [{ ...valid.digest!.objects[0]!, name: 'a/b' }] };
+    expect(() => parseNoticeBatch({ ...valid, digest })).toThrow(/at \/digest\/objects\/0\/name:/);
   });
 });

@@ -10,9 +10,27 @@ import { Value } from '@sinclair/typebox/value';
 export const WatchedKind = T.Union([T.Literal('ExternalSecret'), T.Literal('ClusterExternalSecret')]);
 export type WatchedKind = Static<typeof WatchedKind>;
 
-/** Kubernetes object names are DNS subdomains at most; namespaces are DNS labels. */
-const ObjectName = T.String({ minLength: 1, maxLength: 253 });
-const NamespaceName = T.String({ minLength: 1, maxLength: 63 });
+/**
+ * Bounds of one batch. The watcher sends at most this many notices per invocation (its
+ * WATCHER_MAX_BATCH_SIZE is capped at it); a larger batch is refused whole, so one cluster cannot
+ * make the ingest re-read thousands of objects in one call.
+ */
+export const MAX_NOTICES_PER_BATCH = 500;
+/** A digest lists every object of a kind; Lambda's 6 MB payload limit already caps it near this. */
+export const MAX_DIGEST_OBJECTS = 50_000;
+
+/**
+ * Names are re-used as DynamoDB keys and in API paths, so only what the apiserver itself accepts
+ * passes: object names are DNS-1123 subdomains, namespaces and cluster ids DNS-1123 labels. That
+ * keeps out "..", "a/b" and anything else that could change the meaning of a path or key.
+ */
+const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
+const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+const ObjectName = T.String({ minLength: 1, maxLength: 253, pattern: DNS_SUBDOMAIN });
+const NamespaceName = T.String({ minLength: 1, maxLength: 63, pattern: DNS_LABEL });
+const ClusterId = T.String({ minLength: 1, maxLength: 63, pattern: DNS_LABEL });
+/** Opaque to us, but bounded: uids are UUIDs and resourceVersions etcd revisions. */
+const Opaque = T.String({ minLength: 1, maxLength: 128 });
 
 export const Notice = T.Object(
   {
@@ -20,8 +38,8 @@ export const Notice = T.Object(
     /** Absent for cluster-scoped kinds (ClusterExternalSecret). */
     namespace: T.Optional(NamespaceName),
     name: ObjectName,
-    uid: T.String({ minLength: 1 }),
-    resourceVersion: T.String({ minLength: 1 }),
+    uid: Opaque,
+    resourceVersion: Opaque,
     generation: T.Integer({ minimum: 0 }),
     /** `upsert` covers create and spec/metadata changes; status-only writes are not forwarded. */
     event: T.Union([T.Literal('upsert'), T.Literal('delete')]),
@@ -34,8 +52,8 @@ export const DigestEntry = T.Object(
   {
     namespace: T.Optional(NamespaceName),
     name: ObjectName,
-    uid: T.String({ minLength: 1 }),
-    resourceVersion: T.String({ minLength: 1 }),
+    uid: Opaque,
+    resourceVersion: Opaque,
     generation: T.Integer({ minimum: 0 }),
   },
   { additionalProperties: false },
@@ -51,8 +69,8 @@ export type DigestEntry = Static<typeof DigestEntry>;
 export const NoticeDigest = T.Object(
   {
     kind: WatchedKind,
-    resourceVersion: T.Optional(T.String({ minLength: 1 })),
-    objects: T.Array(DigestEntry),
+    resourceVersion: T.Optional(Opaque),
+    objects: T.Array(DigestEntry, { maxItems: MAX_DIGEST_OBJECTS }),
     complete: T.Literal(true),
   },
   { additionalProperties: false },
@@ -61,9 +79,13 @@ export type NoticeDigest = Static<typeof NoticeDigest>;
 
 export const NoticeBatch = T.Object(
   {
-    clusterId: T.String({ minLength: 1, maxLength: 128 }),
-    notices: T.Array(Notice),
+    clusterId: ClusterId,
+    notices: T.Array(Notice, { maxItems: MAX_NOTICES_PER_BATCH }),
     digest: T.Optional(NoticeDigest),
+    /** When the watcher signed it (ISO 8601); the ingest refuses batches more than 5 minutes off. */
+    issuedAt: T.Optional(T.String({ minLength: 1, maxLength: 40 })),
+    /** HMAC-SHA256 with the cluster's watcher key (shared/domain/notice-signature.ts). */
+    signature: T.Optional(T.String({ pattern: '^[0-9a-f]{64}$' })),
   },
   { additionalProperties: false },
 );

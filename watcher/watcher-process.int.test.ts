@@ -112,6 +112,7 @@ beforeAll(async () => {
       WATCHER_SERVICE_ACCOUNT_DIR: serviceAccountDir,
       WATCHER_CLUSTER_ID: 'process-it',
       WATCHER_INGEST_FUNCTION: functionArn,
+      WATCHER_SIGNING_KEY: 'watcher-key-of-process-it-0123456789abcdef',
       AWS_REGION: moto.region,
       AWS_ENDPOINT_URL_LAMBDA: moto.url,
       AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId,

@@ -189,7 +189,9 @@ export class BenchPlane {
     this.#handlers = {
       rotation: observed('rotation', (obs) => createRotationHandler(async () => this.plane.rotation, obs)),
       sweep: observed('sweep', (obs) => createSweepHandler(async () => this.plane.sweep, obs)),
-      ingest: observed('ingest', (obs) => createIngestHandler(async () => this.plane.ingest, obs)),
+      ingest: observed('ingest', (obs) =>
+        createIngestHandler(async () => this.plane.ingest, obs, { kind: 'in-process' }),
+      ),
       'reconcile-cluster': observed('reconcile-cluster', (obs) =>
         createReconcileClusterHandler(async () => this.plane.reconcileCluster, obs),
       ),

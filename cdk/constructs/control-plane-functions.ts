@@ -8,6 +8,7 @@ import { ENV, type FunctionName } from '../runtime-contract.js';
 import { ControlPlaneFunction, type FunctionSizing } from './control-plane-function.js';
 import { permissionsOf } from './function-permissions.js';
 import type { StateTable } from './state-table.js';
+import { StoreReaderRole } from './store-reader-role.js';
 
 /**
  * Memory, timeout and retry per function. Lambda gives CPU in proportion to memory (a full vCPU
@@ -93,6 +94,8 @@ export interface ControlPlaneFunctionsProps {
 /** The five functions of ../shared/DESIGN.md, each with its own role, log group and dead-letter queue. */
 export class ControlPlaneFunctions extends Construct {
   readonly byName: Record<FunctionName, ControlPlaneFunction>;
+  /** The identity of provider reads: store prefixes, and an explicit Deny on the control plane secrets. */
+  readonly storeReader: StoreReaderRole;
 
   constructor(scope: Construct, id: string, { props, state }: ControlPlaneFunctionsProps) {
     super(scope, id);
@@ -133,12 +136,19 @@ export class ControlPlaneFunctions extends Construct {
     this.byName = {
       rotation: make('rotation', 'Rotation', fanOutEnv),
       sweep: make('sweep', 'Sweep', fanOutEnv),
-      ingest: make('ingest', 'Ingest', fanOutEnv),
+      ingest: make('ingest', 'Ingest', {
+        ...fanOutEnv,
+        [ENV.clusterCredentialSecretPrefix]: props.clusterCredentialSecretPrefix,
+      }),
       'reconcile-cluster': reconcile,
-      api: make('api', 'Api', { ...fanOutEnv, [ENV.secretNamePrefixes]: props.secretNamePrefixes.join(',') }),
+      api: make('api', 'Api', {
+        ...fanOutEnv,
+        [ENV.secretNamePrefixes]: props.secretNamePrefixes.join(','),
+        [ENV.clusterCredentialSecretPrefix]: props.clusterCredentialSecretPrefix,
+      }),
     };
 
-    const ctx = {
+    const baseCtx = {
       scope: this,
       props,
       tableArn: state.table.tableArn,
@@ -147,6 +157,12 @@ export class ControlPlaneFunctions extends Construct {
       hmacKeySecretArn: state.hmacKeySecret.secretArn,
       reconcileFunctionArn: reconcile.function.functionArn,
     };
+    this.storeReader = new StoreReaderRole(this, 'StoreReader', {
+      reconcileRole: reconcile.role,
+      permissions: baseCtx,
+    });
+    reconcile.function.addEnvironment(ENV.storeReaderRoleArn, this.storeReader.role.roleArn);
+    const ctx = { ...baseCtx, storeReaderRoleArn: this.storeReader.role.roleArn };
     for (const fn of Object.values(this.byName)) {
       for (const grant of permissionsOf(fn.name, ctx)) fn.allow(grant.statement, grant.wildcardReason);
     }

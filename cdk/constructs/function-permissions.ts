@@ -8,6 +8,10 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import {
+  CONTROL_PLANE_INTERNAL_PREFIX,
+  STORE_CREDENTIALS_PREFIX,
+} from '../../shared/domain/reserved-keys.js';
 import type { ResolvedProps } from '../props.js';
 import type { FunctionName } from '../runtime-contract.js';
 
@@ -30,6 +34,8 @@ export interface PermissionContext {
   keyArn: string;
   hmacKeySecretArn: string;
   reconcileFunctionArn: string;
+  /** The role reconcile-cluster assumes for every provider read of a store that names no role. */
+  storeReaderRoleArn: string;
 }
 
 /** Items are read by key or by Query; the adapter never Scans (see docs/state-model.md). */
@@ -114,9 +120,30 @@ function invokeReconcileGrant(ctx: PermissionContext): Grant {
   };
 }
 
-function storeSecretGrants(ctx: PermissionContext): Grant[] {
+/**
+ * The store reader role's grants: what a tenant's ExternalSecret can make the control plane read.
+ * It holds the store prefixes and, as an explicit Deny that no Allow can outweigh, none of the
+ * control plane's own secrets (store and cluster credentials, the HMAC key): a store whose
+ * accessPolicy allows "**" still cannot hand them out, even if the policy check had a bug.
+ */
+export function storeReaderGrants(ctx: Omit<PermissionContext, 'storeReaderRoleArn'>): Grant[] {
   const { props, scope } = ctx;
   const grants: Grant[] = [
+    {
+      statement: new iam.PolicyStatement({
+        sid: 'DenyControlPlaneSecrets',
+        effect: iam.Effect.DENY,
+        // BatchGetSecretValue checks GetSecretValue per secret, so this Deny covers it too.
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        resources: [
+          ...internalSecretArns(scope, [CONTROL_PLANE_INTERNAL_PREFIX, props.clusterCredentialSecretPrefix]),
+          ctx.hmacKeySecretArn,
+        ],
+      }),
+      wildcardReason:
+        'A Deny: the wildcards widen what is refused (every region and account, every secret under the ' +
+        "control plane's own prefixes), never what is allowed.",
+    },
     {
       statement: new iam.PolicyStatement({
         sid: 'ReadStoreSecrets',
@@ -155,6 +182,15 @@ function storeSecretGrants(ctx: PermissionContext): Grant[] {
     });
   }
   return grants;
+}
+
+/** Every region and account: a store role in another account must not reach ours either. */
+function internalSecretArns(scope: Construct, prefixes: string[]): string[] {
+  const { partition } = Stack.of(scope);
+  const outermost = prefixes.filter(
+    (p, i) => !prefixes.some((q, j) => j !== i && p.startsWith(q) && (p !== q || j < i)),
+  );
+  return outermost.map((p) => `arn:${partition}:secretsmanager:*:*:secret:${p}*`);
 }
 
 function clusterAccessGrants(ctx: PermissionContext, { describeEks }: { describeEks: boolean }): Grant[] {
@@ -223,7 +259,25 @@ export function permissionsOf(fn: FunctionName, ctx: PermissionContext): Grant[]
     case 'reconcile-cluster':
       return [
         ...common,
-        ...storeSecretGrants(ctx),
+        {
+          // Provider reads go through the reader role, so this role's own secrets stay out of them.
+          statement: new iam.PolicyStatement({
+            sid: 'AssumeStoreReader',
+            actions: ['sts:AssumeRole'],
+            resources: [ctx.storeReaderRoleArn],
+          }),
+        },
+        {
+          statement: new iam.PolicyStatement({
+            sid: 'ReadStoreCredentials',
+            actions: ['secretsmanager:GetSecretValue'],
+            // The credential source reads in the stack's own region (reconcile-adapters.ts).
+            resources: secretArns({ ...ctx.props, secretRegions: undefined }, ctx.scope, [
+              STORE_CREDENTIALS_PREFIX,
+            ]),
+          }),
+          wildcardReason: SECRET_PREFIX_REASON,
+        },
         ...assumeStoreRolesGrants(ctx),
         ...clusterAccessGrants(ctx, { describeEks: true }),
         {

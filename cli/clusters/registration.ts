@@ -1,11 +1,12 @@
 /**
  * Turns what the user typed (flags, or one entry of a clusters file) into the api's
- * RegisterClusterInput: the endpoint and CA are looked up here, with the user's credentials
- * (kubeconfig file, EKS DescribeCluster), so the control plane only checks and stores them.
+ * RegisterClusterInput. For a kubeconfig the endpoint and CA are read here; for EKS the control
+ * plane looks them up itself (DescribeCluster), so only the cluster's name and region are sent.
  */
 import { readFileSync } from 'node:fs';
 import type { RegisterClusterInput } from '../../shared/control-plane/api.js';
 import { UsageError } from '../errors.js';
+import { parseEksCluster } from './eks-target.js';
 import { kubeconfigTarget } from './kubeconfig-target.js';
 
 export interface ClusterSource {
@@ -41,12 +42,10 @@ export async function registrationInput(source: ClusterSource): Promise<Register
     ...(source.namespaces?.length ? { namespaces: source.namespaces } : {}),
   };
   if (source.eksCluster) {
-    const { describeEksCluster } = await import('./eks-target.js');
-    const eks = await describeEksCluster(source.eksCluster, source.region);
+    // No endpoint or CA: the control plane asks EKS itself, so no caller can redirect its token.
+    const eks = parseEksCluster(source.eksCluster, source.region);
     return {
       ...common,
-      endpoint: eks.endpoint,
-      ...(eks.caData ? { caData: eks.caData } : {}),
       auth: {
         type: 'eks',
         clusterName: eks.clusterName,

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ClusterRecord } from '../../shared/domain/records.js';
+import { CLUSTER_CREDENTIALS_PREFIX } from '../../shared/domain/reserved-keys.js';
 import {
+  renderWatcherKeySecretYaml,
   renderWatcherManifestsYaml,
   type WatcherCredentialsMode,
   WatcherManifestError,
@@ -36,6 +38,7 @@ export function registerWatcherCommand(program: Command, ctx: CliContext): void 
   const watcher = program
     .command('watcher')
     .description('the small in-cluster watcher that reports ExternalSecret changes');
+  registerWatcherKeyCommand(watcher, ctx);
   watcher
     .command('manifest')
     .description('print the YAML to kubectl apply in one member cluster')
@@ -125,6 +128,40 @@ export function registerWatcherCommand(program: Command, ctx: CliContext): void 
           );
         }
       }
+    });
+}
+
+function registerWatcherKeyCommand(watcher: Command, ctx: CliContext): void {
+  watcher
+    .command('key')
+    .description("make a new watcher key: store the control plane's copy, print the cluster's Secret")
+    .requiredOption('--cluster <name>', 'registered cluster id')
+    .option('--region <region>', "the control plane's region (default: from the stack outputs)")
+    .option('--namespace <ns>', `namespace of the watcher (default ${watcherDefaults.namespace})`)
+    .option('--prefix <prefix>', "the stack's clusterCredentialSecretPrefix", CLUSTER_CREDENTIALS_PREFIX)
+    .addHelpText('after', '\nExample:\n  fleet-secrets watcher key --cluster prod-eu-1 | kubectl apply -f -')
+    .action(async (flags: { cluster: string; region?: string; namespace?: string; prefix: string }) => {
+      if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(flags.cluster)) {
+        throw new UsageError(`--cluster: "${flags.cluster}" is not a cluster id (a DNS label)`);
+      }
+      const arn = stackOutputs(ctx)?.ingestFunctionArn;
+      const region = flags.region ?? (arn ? regionOfArn(arn) : undefined);
+      if (!region) throw new UsageError('--region: not given and no stack outputs file found');
+      const { storeNewWatcherKey } = await import('../clusters/watcher-key.js');
+      const { key, secretName } = await storeNewWatcherKey({
+        clusterId: flags.cluster,
+        prefix: flags.prefix,
+        region,
+      });
+      ctx.terminal.out(
+        renderWatcherKeySecretYaml({
+          key,
+          ...(flags.namespace ? { namespace: flags.namespace } : {}),
+        }).trimEnd(),
+      );
+      ctx.terminal.err(
+        `# control plane copy stored in ${secretName}; pipe this Secret into kubectl apply -f -`,
+      );
     });
 }
 

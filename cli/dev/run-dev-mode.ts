@@ -15,6 +15,7 @@ import { composeControlPlane } from '../../functions/lib/control-plane.js';
 import { createReconcileClusterHandler } from '../../functions/reconcile-cluster/handler.js';
 import { createSweepHandler } from '../../functions/sweep/handler.js';
 import { AssumedRoleCredentialCache } from '../../shared/adapters/aws-credentials/index.js';
+import { AwsEksClusterDirectory } from '../../shared/adapters/aws-eks/index.js';
 import { SecretsManagerClients } from '../../shared/adapters/aws-secrets-manager/index.js';
 import { InProcessInvoker } from '../../shared/adapters/in-process/in-process-invoker.js';
 import { KubeClusterClientFactory } from '../../shared/adapters/kubernetes/index.js';
@@ -155,9 +156,13 @@ async function start(options: DevModeOptions, { say, logger, log, level, shutdow
     });
   });
   shutdown.add('running reconciles', () => drainWithin(invoker, 15_000, log));
-  const api = createApiHandler(async () => controlPlane.api, devObservability(logger('api')));
+  // EKS clusters are located with your own AWS credentials, as the deployed api does with its role.
+  const apiDeps = { ...controlPlane.api, eks: new AwsEksClusterDirectory() };
+  const api = createApiHandler(async () => apiDeps, devObservability(logger('api')));
   const ingest = (batch: unknown) =>
-    createIngestHandler(async () => controlPlane.ingest, devObservability(logger('ingest')))(batch);
+    createIngestHandler(async () => controlPlane.ingest, devObservability(logger('ingest')), {
+      kind: 'in-process',
+    })(batch);
   const sweep = createSweepHandler(async () => controlPlane.sweep, devObservability(logger('sweep', quiet)));
 
   const token = randomBytes(24).toString('base64url');

@@ -4,6 +4,10 @@
  * stay out: the control plane uses its own IAM identity, and keeps Vault tokens and AppRole
  * secret ids in its own account, so each such credential becomes a note saying where to put it.
  */
+import {
+  CONTROL_PLANE_INTERNAL_PREFIX,
+  STORE_CREDENTIALS_PREFIX,
+} from '../../shared/domain/reserved-keys.js';
 import { API_GROUP_VERSION } from '../../shared/domain/schema.js';
 import { asArray, type Findings, isRecord } from './conversion.js';
 
@@ -129,7 +133,7 @@ function vaultProvider(value: unknown, storeName: string, f: Findings): Record<s
     const r = isRecord(ref) ? ref : {};
     f.note(
       `${at}.auth`,
-      `${what} was in Kubernetes Secret ${r.namespace ? `${String(r.namespace)}/` : ''}${String(r.name)} (key ${String(r.key)}); copy it to the control plane's Secrets Manager secret fleet-secrets/store-credentials/${key}`,
+      `${what} was in Kubernetes Secret ${r.namespace ? `${String(r.namespace)}/` : ''}${String(r.name)} (key ${String(r.key)}); copy it to the control plane's Secrets Manager secret ${STORE_CREDENTIALS_PREFIX}${key}`,
     );
     return { key };
   };
@@ -218,7 +222,7 @@ function accessPolicy(
   }
   f.note(
     'spec.accessPolicy',
-    'allows every cluster and every key, as ESO did: narrow clusterSelector and keys',
+    `allows every cluster and every key, as ESO did (keys under ${CONTROL_PLANE_INTERNAL_PREFIX} excepted: they are the control plane's own): narrow clusterSelector and keys`,
   );
   return { clusterSelector: {}, namespaces, keys: ['**'] };
 }

@@ -106,7 +106,7 @@ describe('importEso', () => {
       accessPolicy: { clusterSelector: {}, namespaces: ['team-a', 'team-b'], keys: ['**'] },
     });
     expect(store.ok && store.notes.join('\n')).toContain(
-      "Kubernetes Secret external-secrets/vault-token (key token); copy it to the control plane's Secrets Manager secret fleet-secrets/store-credentials/vault-backend/vault-token",
+      "Kubernetes Secret external-secrets/vault-token (key token); copy it to the control plane's Secrets Manager secret fleet-secrets-internal/store-credentials/vault-backend/vault-token",
     );
   });
 

@@ -1,8 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ApiDeps } from '../../shared/control-plane/api.js';
 import { type ApiResponse, dispatchApiRequest } from '../../shared/control-plane/api-dispatch.js';
-import { awsClusterAdapters } from '../lib/aws/cluster-adapters.js';
-import { composeApi } from '../lib/compose.js';
+import { awsApiDeps } from '../lib/aws/api-adapters.js';
 import { withObservability } from '../lib/middleware.js';
 import { createObservability, type Observability } from '../lib/observability.js';
 
@@ -21,7 +20,4 @@ export function createApiHandler(getDeps: () => Promise<ApiDeps>, obs: Observabi
 }
 
 const obs = createObservability('api');
-export const handler = withObservability(
-  obs,
-  createApiHandler(async () => composeApi(await awsClusterAdapters()), obs),
-);
+export const handler = withObservability(obs, createApiHandler(awsApiDeps, obs));

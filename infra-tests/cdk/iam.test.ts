@@ -61,6 +61,7 @@ interface Ids {
   role: Record<FunctionName, string>;
   ingestFn: string;
   watcherRole: string;
+  storeReaderRole: string;
 }
 
 function idsOf(s: Synthesized): Ids {
@@ -77,6 +78,7 @@ function idsOf(s: Synthesized): Ids {
     dlq: per((n) => fns[n].deadLetterQueue),
     role: per((n) => fns[n].role),
     watcherRole: s.logicalId(s.stack.watcher.role),
+    storeReaderRole: s.logicalId(s.stack.functions.storeReader.role),
   };
 }
 
@@ -110,7 +112,11 @@ function common(ids: Ids, fn: FunctionName, tableActions: string[], viaSecretsMa
 const invokeReconcile = (ids: Ids) =>
   allow('InvokeReconcileCluster', 'lambda:InvokeFunction', `\${${ids.reconcileFn}.Arn}`);
 const clusterCredentials = () =>
-  allow('ReadClusterCredentials', 'secretsmanager:GetSecretValue', secretArn('fleet-secrets-clusters/'));
+  allow(
+    'ReadClusterCredentials',
+    'secretsmanager:GetSecretValue',
+    secretArn('fleet-secrets-internal/clusters/'),
+  );
 const describeEks = (resource: unknown = `arn:\${AWS::Partition}:eks:${REGION}:${ACCOUNT}:cluster/*`) =>
   allow('DescribeEksClusters', 'eks:DescribeCluster', resource);
 
@@ -148,10 +154,36 @@ describe('IAM with default props', () => {
     );
   });
 
-  it('should give reconcile-cluster the store prefixes, the HMAC key, cluster access and only itself to invoke', () => {
+  it('should give reconcile-cluster its own credentials, the HMAC key, the store reader, cluster access and only itself to invoke', () => {
     expect(statementsOfRole(s.template, ids.role['reconcile-cluster'])).toEqual(
       sortStatements([
         ...common(ids, 'reconcile-cluster', [...TABLE_READ, ...TABLE_WRITE], true),
+        allow('AssumeStoreReader', 'sts:AssumeRole', `\${${ids.storeReaderRole}.Arn}`),
+        allow(
+          'ReadStoreCredentials',
+          'secretsmanager:GetSecretValue',
+          secretArn('fleet-secrets-internal/store-credentials/'),
+        ),
+        clusterCredentials(),
+        describeEks(),
+        allow('ReadHmacKey', 'secretsmanager:GetSecretValue', `\${${ids.hmac}}`),
+        invokeReconcile(ids),
+      ]),
+    );
+  });
+
+  it('should let the store reader read the store prefixes and explicitly deny every control plane secret', () => {
+    expect(statementsOfRole(s.template, ids.storeReaderRole)).toEqual(
+      sortStatements([
+        {
+          Sid: 'DenyControlPlaneSecrets',
+          Effect: 'Deny',
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          Resource: [
+            `arn:\${AWS::Partition}:secretsmanager:*:*:secret:fleet-secrets-internal/*`,
+            `\${${ids.hmac}}`,
+          ],
+        },
         allow(
           'ReadStoreSecrets',
           ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
@@ -161,16 +193,19 @@ describe('IAM with default props', () => {
           'BatchReadAndListSecrets',
           ['secretsmanager:BatchGetSecretValue', 'secretsmanager:ListSecrets'],
           '*',
-          {
-            StringEquals: { 'aws:RequestedRegion': [REGION] },
-          },
+          { StringEquals: { 'aws:RequestedRegion': [REGION] } },
         ),
-        clusterCredentials(),
-        describeEks(),
-        allow('ReadHmacKey', 'secretsmanager:GetSecretValue', `\${${ids.hmac}}`),
-        invokeReconcile(ids),
       ]),
     );
+    const trust = s.template.findResources('AWS::IAM::Role')[ids.storeReaderRole]?.Properties
+      .AssumeRolePolicyDocument.Statement as Statement[];
+    expect(readable(trust)).toEqual([
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { AWS: `\${${ids.role['reconcile-cluster']}.Arn}` },
+      },
+    ]);
   });
 
   it('should give api the table, cluster access for registration and the reconcile fan-out', () => {
@@ -242,8 +277,11 @@ describe('IAM with roles, regions and keys configured', () => {
     ids = idsOf(s);
   }, SYNTH_TIMEOUT_MS);
 
-  it('should scope reconcile-cluster to every prefix in every region and to exactly the listed roles and keys', () => {
-    const statements = statementsOfRole(s.template, ids.role['reconcile-cluster']);
+  it('should scope the store reader to every prefix in every region and reconcile-cluster to exactly the listed roles and keys', () => {
+    const statements = [
+      ...statementsOfRole(s.template, ids.role['reconcile-cluster']),
+      ...statementsOfRole(s.template, ids.storeReaderRole),
+    ];
     const bySid = (sid: string) => statements.filter((st) => st.Sid === sid);
     expect(bySid('ReadStoreSecrets')).toEqual([
       allow(

@@ -40,10 +40,10 @@ describe('the stack with default props', () => {
       'AWS::DynamoDB::Table': 1,
       'AWS::SecretsManager::Secret': 1,
       'AWS::Logs::LogGroup': 5,
-      // five function roles and the watcher's
-      'AWS::IAM::Role': 6,
-      // five default policies, the watcher's, and reconcile-cluster's self-invoke
-      'AWS::IAM::Policy': 7,
+      // five function roles, the watcher's and the store reader's
+      'AWS::IAM::Role': 7,
+      // five default policies, the watcher's, the store reader's and reconcile-cluster's self-invoke
+      'AWS::IAM::Policy': 8,
       // five functions' dead-letter queues and the event rules'
       'AWS::SQS::Queue': 6,
       'AWS::SQS::QueuePolicy': 6,
@@ -198,7 +198,13 @@ describe('the stack with default props', () => {
     });
     const env = (name: FunctionName) =>
       (props(fnOf(name).function)!.Environment as { Variables: unknown }).Variables;
-    for (const name of ['rotation', 'sweep', 'ingest'] as const) {
+    expect(env('ingest')).toEqual({
+      [ENV.tableName]: tableRef,
+      [ENV.reconcileFunctionName]: reconcileRef,
+      [ENV.clusterCredentialSecretPrefix]: 'fleet-secrets-internal/clusters/',
+      ...powertools('ingest'),
+    });
+    for (const name of ['rotation', 'sweep'] as const) {
       expect(env(name)).toEqual({
         [ENV.tableName]: tableRef,
         [ENV.reconcileFunctionName]: reconcileRef,
@@ -209,6 +215,7 @@ describe('the stack with default props', () => {
       [ENV.tableName]: tableRef,
       [ENV.reconcileFunctionName]: reconcileRef,
       [ENV.secretNamePrefixes]: 'fleet-secrets/',
+      [ENV.clusterCredentialSecretPrefix]: 'fleet-secrets-internal/clusters/',
       ...powertools('api'),
     });
     expect(env('reconcile-cluster')).toEqual({
@@ -217,6 +224,7 @@ describe('the stack with default props', () => {
       [ENV.reconcileFunctionName]: 'FleetSecretsTest-reconcile-cluster',
       [ENV.hmacKeySecretArn]: ref(s.logicalId(s.stack.state.hmacKeySecret)),
       [ENV.secretNamePrefixes]: 'fleet-secrets/',
+      [ENV.storeReaderRoleArn]: { 'Fn::GetAtt': [s.logicalId(s.stack.functions.storeReader.role), 'Arn'] },
       ...powertools('reconcile-cluster'),
     });
   });
@@ -485,6 +493,14 @@ describe('the stack with props set', () => {
   it.each([
     [{ secretNamePrefixes: ['prod/*'] }, 'secretNamePrefixes[0]'],
     [{ secretNamePrefixes: [] }, 'secretNamePrefixes'],
+    // The control plane's own secrets live apart from every store (reserved-keys.ts).
+    [{ secretNamePrefixes: ['team-a/', 'fleet-secrets-internal/'] }, 'secretNamePrefixes[1]'],
+    [{ secretNamePrefixes: ['fleet-secrets-internal/clusters/x/'] }, 'secretNamePrefixes[0]'],
+    [{ secretNamePrefixes: ['fleet-'] }, 'secretNamePrefixes[0]'],
+    [
+      { secretNamePrefixes: ['prod/'], clusterCredentialSecretPrefix: 'prod/clusters/' },
+      'secretNamePrefixes[0]',
+    ],
     [{ storeRoleArns: ['role/x'] }, 'storeRoleArns[0]'],
     [{ clusterRoleArns: ['arn:aws:iam::123456789012:user/bob'] }, 'clusterRoleArns[0]'],
     [{ secretKmsKeyArns: ['alias/aws/secretsmanager'] }, 'secretKmsKeyArns[0]'],

@@ -23,6 +23,11 @@ export interface CentralProviderFactoryOptions {
     concurrency?: number;
   };
   secretsManagerConcurrency?: number;
+  /**
+   * Role for stores that name none (the deployed stack's store reader, denied the control plane's
+   * own secrets); absent in dev mode and tests: the process's own identity.
+   */
+  defaultStoreRoleArn?: string;
 }
 
 /**
@@ -36,6 +41,7 @@ export class CentralProviderFactory implements SecretProviderFactory {
   readonly #credentialSource: CredentialSource;
   readonly #vault: NonNullable<CentralProviderFactoryOptions['vault']>;
   readonly #secretsManagerConcurrency: number | undefined;
+  readonly #defaultStoreRoleArn: string | undefined;
   readonly #providers = new Map<string, { fingerprint: string; provider: SecretProvider }>();
 
   constructor({
@@ -44,7 +50,9 @@ export class CentralProviderFactory implements SecretProviderFactory {
     credentialSource,
     vault = {},
     secretsManagerConcurrency,
+    defaultStoreRoleArn,
   }: CentralProviderFactoryOptions) {
+    this.#defaultStoreRoleArn = defaultStoreRoleArn;
     this.#stores = stores;
     this.#secretsManager = secretsManager;
     this.#credentialSource = credentialSource;
@@ -75,8 +83,11 @@ export class CentralProviderFactory implements SecretProviderFactory {
       return new SecretsManagerProvider({
         storeName,
         region: aws.region,
-        ...(aws.role ? { roleArn: aws.role } : {}),
-        ...(aws.externalId ? { externalId: aws.externalId } : {}),
+        ...(aws.role
+          ? { roleArn: aws.role, ...(aws.externalId ? { externalId: aws.externalId } : {}) }
+          : this.#defaultStoreRoleArn
+            ? { roleArn: this.#defaultStoreRoleArn }
+            : {}),
         clients: this.#secretsManager,
         ...(this.#secretsManagerConcurrency ? { concurrency: this.#secretsManagerConcurrency } : {}),
       });

@@ -47,8 +47,10 @@ const actions: Record<ApiAction, (deps: ApiDeps, p: Params) => Promise<unknown>>
   'clusters.add': (deps, p) =>
     registerCluster(deps, {
       clusterId: need(p, 'clusterId'),
-      endpoint: need(p, 'endpoint'),
-      caData: typeof p.caData === 'string' ? p.caData : undefined,
+      // Absent stays absent: for eks auth an endpoint or CA of any kind is refused.
+      ...(p.endpoint !== undefined ? { endpoint: String(p.endpoint) } : {}),
+      ...(p.caData !== undefined ? { caData: String(p.caData) } : {}),
+      // Validated by registerCluster (validateClusterAuth), which names the offending field.
       auth: p.auth as ClusterAuth,
       labels: (p.labels as Record<string, string> | undefined) ?? {},
       namespaces: p.namespaces as string[] | undefined,

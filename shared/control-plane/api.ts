@@ -1,8 +1,20 @@
-import { validateFleetExternalSecret, validateSecretStore } from '../domain/index.js';
+import {
+  type ClusterAuthType,
+  isUnderClusterCredentialPath,
+  validateClusterAuth,
+} from '../domain/cluster-auth.js';
+import {
+  CLUSTER_CREDENTIALS_PREFIX,
+  CONTROL_PLANE_INTERNAL_PREFIX,
+  globNamesInternalPrefix,
+  validateFleetExternalSecret,
+  validateSecretStore,
+} from '../domain/index.js';
 import type { ClusterAuth, ClusterRecord, ObjectRef, SyncStatus } from '../domain/records.js';
 import type { SecretStore } from '../domain/schema.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClusterClientFactory } from '../ports/cluster-client.js';
+import { type EksClusterDirectory, EksClusterLookupError } from '../ports/eks-clusters.js';
 import type { Invoker } from '../ports/invoker.js';
 import type { StateStore } from '../ports/state-store.js';
 import { InvalidRequestError, RegistrationRejectedError, UnknownClusterError } from './errors.js';
@@ -16,11 +28,18 @@ export interface ApiDeps {
   clusters: ClusterClientFactory;
   invoker: Invoker;
   clock: Clock;
+  /** Where EKS clusters are; without it, EKS registrations are refused. */
+  eks?: EksClusterDirectory;
+  /** Token secrets must be under `<prefix><clusterId>/`. Default: fleet-secrets-internal/clusters/. */
+  clusterCredentialPrefix?: string;
+  /** Auth types this deployment serves (the Lambda: eks and token; dev mode: all). */
+  authTypes?: readonly ClusterAuthType[];
 }
 
 export interface RegisterClusterInput {
   clusterId: string;
-  endpoint: string;
+  /** Required for token and kubeconfig auth; refused for eks (EKS says where its clusters are). */
+  endpoint?: string;
   caData?: string;
   auth: ClusterAuth;
   labels?: Record<string, string>;
@@ -40,20 +59,40 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
-export function validateRegistration(input: RegisterClusterInput): void {
+export function validateRegistration(
+  input: RegisterClusterInput,
+  options: Pick<ApiDeps, 'authTypes' | 'clusterCredentialPrefix'> = {},
+): void {
   if (!DNS_LABEL.test(input.clusterId)) {
     throw new InvalidRequestError(
       'clusterId',
       `"${input.clusterId}" must be a DNS label (a-z, 0-9, -; at most 63)`,
     );
   }
-  let url: URL;
-  try {
-    url = new URL(input.endpoint);
-  } catch {
-    throw new InvalidRequestError('endpoint', `"${input.endpoint}" is not a URL`);
+  const auth = validateClusterAuth(input.auth, options.authTypes);
+  if (!auth.ok) throw new InvalidRequestError(auth.issue.field, auth.issue.message);
+  if (auth.value.type === 'eks') {
+    // The control plane sends a token valid for this EKS cluster to the endpoint: only EKS may name it.
+    for (const field of ['endpoint', 'caData'] as const) {
+      if (input[field] !== undefined) {
+        throw new InvalidRequestError(
+          field,
+          'must not be given for auth type eks: the control plane reads it from EKS DescribeCluster',
+        );
+      }
+    }
+  } else {
+    validateEndpoint(input.endpoint);
   }
-  if (url.protocol !== 'https:') throw new InvalidRequestError('endpoint', 'must be an https:// URL');
+  if (auth.value.type === 'token') {
+    const prefix = options.clusterCredentialPrefix ?? CLUSTER_CREDENTIALS_PREFIX;
+    if (!isUnderClusterCredentialPath(auth.value.secretId, prefix, input.clusterId)) {
+      throw new InvalidRequestError(
+        'auth.secretId',
+        `must name a secret under ${prefix}${input.clusterId}/ (this cluster's own credential path)`,
+      );
+    }
+  }
   for (const [k, v] of Object.entries(input.labels ?? {})) {
     if (!LABEL_KEY.test(k)) throw new InvalidRequestError(`labels.${k}`, 'is not a valid label key');
     if (!LABEL_VALUE.test(v))
@@ -65,6 +104,36 @@ export function validateRegistration(input: RegisterClusterInput): void {
   }
 }
 
+function validateEndpoint(endpoint: string | undefined): void {
+  if (endpoint === undefined) throw new InvalidRequestError('endpoint', 'required: an https:// URL');
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new InvalidRequestError('endpoint', `"${endpoint}" is not a URL`);
+  }
+  if (url.protocol !== 'https:') throw new InvalidRequestError('endpoint', 'must be an https:// URL');
+}
+
+/** Endpoint and CA of the registration: EKS's own answer for eks auth, the caller's otherwise. */
+async function locate(
+  deps: ApiDeps,
+  input: RegisterClusterInput,
+): Promise<{ endpoint: string; caData?: string }> {
+  if (input.auth.type !== 'eks') {
+    return { endpoint: input.endpoint ?? '', ...(input.caData ? { caData: input.caData } : {}) };
+  }
+  if (!deps.eks) throw new InvalidRequestError('auth.type', 'eks clusters cannot be registered here');
+  try {
+    return await deps.eks.describe(input.auth.clusterName, input.auth.region);
+  } catch (error) {
+    if (error instanceof EksClusterLookupError) {
+      throw new RegistrationRejectedError(input.clusterId, [error.message]);
+    }
+    throw error;
+  }
+}
+
 /**
  * Checks reachability and RBAC with the control plane's own identity before a cluster is
  * accepted, so a bad registration is refused with reasons instead of failing at every sweep.
@@ -73,13 +142,14 @@ export async function registerCluster(
   deps: ApiDeps,
   input: RegisterClusterInput,
 ): Promise<RegistrationReport> {
-  validateRegistration(input);
+  validateRegistration(input, deps);
+  const location = await locate(deps, input);
   const now = deps.clock.now().toISOString();
   const previous = await deps.state.getCluster(input.clusterId);
   const record: ClusterRecord = {
     clusterId: input.clusterId,
-    endpoint: input.endpoint,
-    caData: input.caData,
+    endpoint: location.endpoint,
+    caData: location.caData,
     auth: input.auth,
     labels: input.labels ?? {},
     namespaces: input.namespaces,
@@ -136,8 +206,31 @@ export async function removeCluster(deps: ApiDeps, clusterId: string): Promise<{
 export async function putStore(deps: ApiDeps, manifest: unknown): Promise<SecretStore> {
   const validated = validateSecretStore(manifest);
   if (!validated.ok) throw InvalidRequestError.fromIssues('SecretStore', validated.issues);
+  refuseInternalKeyGlobs(validated.value);
   await deps.state.putStore(validated.value);
   return validated.value;
+}
+
+/**
+ * A policy that names the control plane's own prefix is refused outright: reads there are denied
+ * anyway (checkAccess), so such a store could only ever fail, and it signals a mistake.
+ */
+function refuseInternalKeyGlobs(store: SecretStore): void {
+  const keys = store.spec.accessPolicy?.keys ?? [];
+  const issues = keys.flatMap((glob, i) =>
+    globNamesInternalPrefix(glob)
+      ? [
+          `spec.accessPolicy.keys[${i}]: "${glob}" overlaps "${CONTROL_PLANE_INTERNAL_PREFIX}", reserved for the control plane's own secrets`,
+        ]
+      : [],
+  );
+  if (issues.length > 0) {
+    throw new InvalidRequestError(
+      issues[0]!.split(':', 1)[0]!,
+      `store "${store.metadata.name}" may not allow keys under ${CONTROL_PLANE_INTERNAL_PREFIX}`,
+      issues,
+    );
+  }
 }
 
 export async function applyFleetExternalSecret(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { matchesKeyGlob, matchesNameGlob } from './glob.js';
 import { matchesLabelSelector } from './label-selector.js';
 import { checkAccess } from './policy.js';
+import { globNamesInternalPrefix, reservedPrefixOf } from './reserved-keys.js';
 import type { AccessPolicy, LabelSelector, SecretStore } from './schema.js';
 
 const store = (accessPolicy?: AccessPolicy): SecretStore => ({
@@ -102,6 +103,52 @@ describe('checkAccess', () => {
     const d = checkAccess(store(p), cluster, ns, key);
     expect(d.allowed).toBe(allowed);
     if (!d.allowed && reason) expect(d.reason).toContain(reason);
+  });
+});
+
+describe("checkAccess on the control plane's own secrets", () => {
+  const everything: AccessPolicy = { clusterSelector: {}, namespaces: ['*'], keys: ['**'] };
+  it.each([
+    ['a store credential', 'fleet-secrets-internal/store-credentials/vault/vault-token'],
+    ['a cluster token', 'fleet-secrets-internal/clusters/edge-1/token'],
+    [
+      'a store credential by ARN',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:fleet-secrets-internal/store-credentials/v-AbCdEf',
+    ],
+    ['a legacy store credential', 'fleet-secrets/store-credentials/vault/vault-token'],
+    ['a legacy cluster token', 'fleet-secrets/clusters/edge-1/token'],
+    ['a reserved key with a leading slash', '/fleet-secrets-internal/clusters/edge-1/token'],
+  ])('should refuse %s to a store whose policy allows every key', (_name, key) => {
+    const d = checkAccess(store(everything), prod, 'payments', key);
+    expect(d).toEqual({ allowed: false, reason: expect.stringContaining('reserved for the control plane') });
+  });
+
+  it('should still allow ordinary keys beside the reserved ones', () => {
+    expect(checkAccess(store(everything), prod, 'payments', 'fleet-secrets/payments/db').allowed).toBe(true);
+    expect(checkAccess(store(everything), prod, 'payments', 'fleet-secrets-internals/x').allowed).toBe(true);
+  });
+});
+
+describe('reserved prefixes', () => {
+  it.each<[string, string | undefined]>([
+    ['fleet-secrets-internal/x', 'fleet-secrets-internal/'],
+    ['fleet-secrets-internal', 'fleet-secrets-internal/'],
+    ['fleet-secrets/clusters/a/token', 'fleet-secrets/clusters/'],
+    ['fleet-secrets/payments/db', undefined],
+  ])('should place key %s under %s', (key, prefix) => {
+    expect(reservedPrefixOf(key)).toBe(prefix);
+  });
+
+  it.each<[string, boolean]>([
+    ['fleet-secrets-internal/**', true],
+    ['fleet-secrets-int*', true],
+    ['fleet-*', true],
+    ['arn:aws:secretsmanager:*:*:secret:fleet-secrets-internal/*', true],
+    ['**', false],
+    ['fleet-secrets/**', false],
+    ['team-a/*', false],
+  ])('should tell whether glob %s names the internal prefix (%s)', (glob, names) => {
+    expect(globNamesInternalPrefix(glob)).toBe(names);
   });
 });
 

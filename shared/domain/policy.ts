@@ -1,5 +1,6 @@
 import { matchesKeyGlob, matchesNameGlob } from './glob.js';
 import { matchesLabelSelector } from './label-selector.js';
+import { reservedPrefixOf } from './reserved-keys.js';
 import type { SecretStore } from './schema.js';
 
 export type AccessDecision = { allowed: true } | { allowed: false; reason: string };
@@ -33,6 +34,13 @@ export function checkAccess(
   if (key === '' || key.split('/').some((seg) => seg === '..' || seg === '.')) {
     // Providers may normalise "a/../b"; a glob must never be escaped by path tricks.
     return deny(`key "${key}" is not a plain path`);
+  }
+  const reserved = reservedPrefixOf(key);
+  if (reserved !== undefined) {
+    // Whatever the policy says: these are the control plane's own credentials (see reserved-keys.ts).
+    return deny(
+      `key "${key}" is under "${reserved}", reserved for the control plane's own secrets; no store may read it`,
+    );
   }
   if (!(policy.keys ?? []).some((p) => matchesKeyGlob(p, key))) {
     return deny(`key "${key}" is not allowed by accessPolicy.keys of store "${storeName}"`);

@@ -6,6 +6,7 @@
 import { planReads, type ReadPlan } from '../domain/plan.js';
 import { checkAccess } from '../domain/policy.js';
 import type { DesiredSnapshot } from '../domain/records.js';
+import { reservedPrefixOf } from '../domain/reserved-keys.js';
 import type { FindQuery, ReadResult } from '../ports/secret-provider.js';
 import { AccessDeniedByPolicyError, ObjectSyncError, StoreNotFoundError } from './errors.js';
 import { type DesiredItem, type PassContext, storeOf } from './pass-context.js';
@@ -83,7 +84,11 @@ async function planObjectReads(ctx: PassContext, snapshot: DesiredSnapshot): Pro
   const found = new Map<string, string[]>();
   await Promise.all(
     first.finds.map(async (f) => {
-      const keys = await ctx.reader.find(f.storeName, f.query);
+      // A broad find lists the control plane's own secrets too: they are no tenant's keys, so they
+      // are left out rather than failing the whole object (checkAccess would refuse each one).
+      const keys = (await ctx.reader.find(f.storeName, f.query)).filter(
+        (k) => reservedPrefixOf(k) === undefined,
+      );
       for (const key of keys) await assertAllowed(ctx, snapshot, f.storeName, key);
       found.set(findId(f.storeName, f.query), keys);
     }),

@@ -4,6 +4,7 @@
  * in two of the three namespaces its registration lists: the third one is Forbidden to it.
  */
 import { randomBytes } from 'node:crypto';
+import { CreateSecretCommand, DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { PatchStrategy, setHeaderOptions, type V1Secret } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeClientsFor, kubeCluster } from '../../infra-tests/helpers/kube.js';
@@ -513,5 +514,70 @@ describe('reconcileCluster isolation', () => {
     expect(report?.message).toContain(outside);
     expect(report?.message).toContain(fx.storeName);
     expect(result.provider.requests).toBe(0);
+  });
+
+  it('should refuse a store credential to an ExternalSecret whose store allows every key, by name, by ARN and by find', async () => {
+    const credentialName = `fleet-secrets-internal/store-credentials/${fx.runId}/vault-token`;
+    const created = await fx.sm.send(
+      new CreateSecretCommand({ Name: credentialName, SecretString: 'control-plane-vault-token' }),
+    );
+    const everything = `everything-${fx.runId}`;
+    await fx.putStore(
+      [nsB],
+      {
+        accessPolicy: {
+          clusterSelector: { matchLabels: { run: fx.runId } },
+          namespaces: ['*'],
+          keys: ['**'],
+        },
+      },
+      everything,
+    );
+    try {
+      const byName = spec({
+        secretStoreRef: { name: everything, kind: 'SecretStore' },
+        data: [{ secretKey: 'token', remoteRef: { key: credentialName } }],
+      });
+      const byArn = spec({
+        secretStoreRef: { name: everything, kind: 'SecretStore' },
+        data: [{ secretKey: 'token', remoteRef: { key: created.ARN ?? '' } }],
+      });
+      const byFind = spec({
+        secretStoreRef: { name: everything, kind: 'SecretStore' },
+        dataFrom: [{ find: { name: { regexp: `^fleet-secrets-internal/store-credentials/${fx.runId}/` } } }],
+      });
+      await externalSecret(nsB, 'steal-by-name', byName);
+      await externalSecret(nsB, 'steal-by-arn', byArn);
+      await externalSecret(nsB, 'steal-by-find', byFind);
+
+      const result = await pass({
+        kind: 'objects',
+        objects: [
+          { namespace: nsB, name: 'steal-by-name' },
+          { namespace: nsB, name: 'steal-by-arn' },
+          { namespace: nsB, name: 'steal-by-find' },
+        ],
+      });
+
+      for (const name of ['steal-by-name', 'steal-by-arn']) {
+        const report = reportOf(result, nsB, name);
+        expect(report).toMatchObject({ outcome: 'failed', reason: 'AccessDenied' });
+        expect(report?.message).toContain('reserved for the control plane');
+        expect(report?.message).not.toContain('control-plane-vault-token');
+        expect(await secretExists(nsB, name)).toBe(false);
+      }
+      expect(result.provider.requests).toBe(0);
+      // A find may list the credential's name, but never yields it as a key to read: it is left
+      // out of the result instead of failing the object.
+      expect(reportOf(result, nsB, 'steal-by-find')?.reason).not.toBe('AccessDenied');
+      const found = await readSecret(nsB, 'steal-by-find').catch(() => undefined);
+      expect(Object.values(found?.data ?? {}).map((v) => Buffer.from(v, 'base64').toString())).not.toContain(
+        'control-plane-vault-token',
+      );
+    } finally {
+      await fx.sm.send(
+        new DeleteSecretCommand({ SecretId: credentialName, ForceDeleteWithoutRecovery: true }),
+      );
+    }
   });
 });

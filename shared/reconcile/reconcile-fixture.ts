@@ -240,7 +240,7 @@ export class ReconcileFixture {
       ]);
       const identity = await createServiceAccountIdentity(admin.core, home);
       await bindClusterWide(cluster.adminKubeconfig, identity.subject, admin.rbac);
-      const secretId = `fleet-secrets/clusters/${clusterId}/token`;
+      const secretId = `fleet-secrets-internal/clusters/${clusterId}/token`;
       await this.sm.send(
         new CreateSecretCommand({ Name: secretId, SecretString: JSON.stringify({ token: identity.token }) }),
       );

@@ -172,6 +172,7 @@ async function main(): Promise<void> {
         WATCHER_SERVICE_ACCOUNT_DIR: serviceAccountDir,
         WATCHER_CLUSTER_ID: 'bench',
         WATCHER_INGEST_FUNCTION: functionArn,
+        WATCHER_SIGNING_KEY: 'watcher-key-of-the-bench-0123456789abcdef',
         AWS_REGION: moto.region,
         AWS_ENDPOINT_URL_LAMBDA: moto.url,
         AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId,

@@ -21,6 +21,8 @@ export const awsReconcileAdapters = oncePerContainer(async (): Promise<Reconcile
       credentials: new AssumedRoleCredentialCache({ sts: new STSClient({ region: base.region }) }),
     }),
     credentialSource: secretsManagerCredentialSource({ client: secretsManager }),
+    // Tenant-driven reads never use this function's own role, which can read our credentials.
+    defaultStoreRoleArn: requiredEnv(ENV.storeReaderRoleArn),
   });
   const hmacKey = oncePerContainer(() => readHmacKey(secretsManager, requiredEnv(ENV.hmacKeySecretArn)));
   return { ...base, providers, hmacKey };

@@ -8,6 +8,8 @@ export interface AssumeRoleParams {
   /** The store's externalId: guards against the confused-deputy problem in cross-account roles. */
   externalId?: string;
   sessionName: string;
+  /** A session policy (JSON): the session may do only what both it and the role allow. */
+  sessionPolicy?: string;
 }
 
 export interface AssumedRoleCredentialCacheOptions {
@@ -65,7 +67,12 @@ export class AssumedRoleCredentialCache {
   }
 
   get(params: AssumeRoleParams): Promise<AwsCredentialIdentity> {
-    const id = JSON.stringify([params.roleArn, params.externalId ?? '', params.sessionName]);
+    const id = JSON.stringify([
+      params.roleArn,
+      params.externalId ?? '',
+      params.sessionName,
+      params.sessionPolicy ?? '',
+    ]);
     const cached = this.#entries.get(id);
     if (cached && (cached.refreshAt === undefined || this.#clock.now().getTime() < cached.refreshAt)) {
       // Re-insert: Map order doubles as least-recently-used order.
@@ -93,7 +100,12 @@ export class AssumedRoleCredentialCache {
     return entry.credentials;
   }
 
-  async #assume({ roleArn, externalId, sessionName }: AssumeRoleParams): Promise<AwsCredentialIdentity> {
+  async #assume({
+    roleArn,
+    externalId,
+    sessionName,
+    sessionPolicy,
+  }: AssumeRoleParams): Promise<AwsCredentialIdentity> {
     this.#assumeRoleCalls++;
     let response: AssumeRoleCommandOutput;
     try {
@@ -103,6 +115,7 @@ export class AssumedRoleCredentialCache {
           RoleSessionName: sessionName,
           DurationSeconds: this.#durationSeconds,
           ...(externalId ? { ExternalId: externalId } : {}),
+          ...(sessionPolicy ? { Policy: sessionPolicy } : {}),
         }),
       );
     } catch (err) {

@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { STORE_CREDENTIALS_PREFIX } from '../../domain/reserved-keys.js';
 import { type Clock, systemClock } from '../../ports/clock.js';
 import type { CredentialSource } from '../../ports/secret-provider.js';
 import { CredentialUnavailableError } from './errors.js';
@@ -6,7 +7,7 @@ import { CredentialUnavailableError } from './errors.js';
 export interface SecretsManagerCredentialSourceOptions {
   /** A client with the function's own role: these are the control plane's secrets, not a tenant's. */
   client: SecretsManagerClient;
-  /** Where store credentials live, e.g. `fleet-secrets/store-credentials/`; keys are appended. */
+  /** Where store credentials live, default `fleet-secrets-internal/store-credentials/`; keys are appended. */
   prefix?: string;
   /** How long a read credential is reused; a rejected login re-reads it regardless. */
   ttlMs?: number;
@@ -16,11 +17,12 @@ export interface SecretsManagerCredentialSourceOptions {
 /**
  * Store records name their Vault token or AppRole secret id by key; the value lives in the
  * control plane's own Secrets Manager under `prefix + key`, readable only by the functions'
- * role, so neither DynamoDB nor any cluster ever holds it.
+ * role, so neither DynamoDB nor any cluster ever holds it. The prefix is outside every store's
+ * reach (shared/domain/reserved-keys.ts), so no ExternalSecret can copy it into a namespace.
  */
 export function secretsManagerCredentialSource({
   client,
-  prefix = 'fleet-secrets/store-credentials/',
+  prefix = STORE_CREDENTIALS_PREFIX,
   ttlMs = 5 * 60_000,
   clock = systemClock,
 }: SecretsManagerCredentialSourceOptions): CredentialSource {

@@ -1,5 +1,6 @@
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { AssumedRoleCredentialCache } from '../aws-credentials/assumed-role-credentials.js';
+import { STORE_READ_SESSION_POLICY } from './store-session-policy.js';
 
 export interface ClientIdentity {
   region: string;
@@ -71,6 +72,7 @@ export class SecretsManagerClients {
               roleArn,
               ...(externalId ? { externalId } : {}),
               sessionName: sessionName ?? 'fleet-secrets',
+              sessionPolicy: STORE_READ_SESSION_POLICY,
             }),
           }
         : {}),
