@@ -27,7 +27,7 @@ lane() {
 }
 
 start=$SECONDS
-lane build-etcd.sh build-kube-apiserver.sh build-vault.sh &
+lane build-etcd.sh build-kube-apiserver.sh build-vault.sh build-helm.sh build-umoci.sh &
 go_lane=$!
 lane install-moto.sh install-dynamodb.sh install-cfn-lint.sh &
 download_lane=$!
