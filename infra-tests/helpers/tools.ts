@@ -1,11 +1,11 @@
 /**
- * Command-line tools the tests run (helm, umoci), built into the shared cache by their
+ * Command-line tools the tests run (helm, umoci, crane), built into the shared cache by their
  * infra-tests/peers/build-<tool>.sh scripts at the version pinned in versions.json.
  */
 import { join } from 'node:path';
 import { peerCacheDir, peerVersions, requireInstalled } from '../peers/peer-process.js';
 
-export type CachedTool = 'helm' | 'umoci';
+export type CachedTool = 'helm' | 'umoci' | 'crane';
 
 /** The tool's binary; throws naming its build script when it is not in the cache yet. */
 export function cachedToolBinary(tool: CachedTool): string {

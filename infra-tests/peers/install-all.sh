@@ -27,7 +27,7 @@ lane() {
 }
 
 start=$SECONDS
-lane build-etcd.sh build-kube-apiserver.sh build-vault.sh build-helm.sh build-umoci.sh &
+lane build-etcd.sh build-kube-apiserver.sh build-vault.sh build-helm.sh build-umoci.sh build-crane.sh &
 go_lane=$!
 lane install-moto.sh install-dynamodb.sh install-cfn-lint.sh &
 download_lane=$!

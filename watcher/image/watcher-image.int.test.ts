@@ -1,9 +1,10 @@
 /**
  * The watcher image as the project's own script builds it (no daemon): rebuilt from the same
  * inputs it has the same digest; umoci (an independent OCI implementation) checks every blob and
- * unpacks it; and the unpacked image runs its own entrypoint (its node, its glibc, its bundle) as
- * uid 65532 from a read-only root filesystem, the way a pod with readOnlyRootFilesystem runs it,
- * against a real apiserver, delivering notices to the ingest function on moto.
+ * unpacks it; crane pushes it to a registry and validates it there; and the unpacked image runs
+ * its own entrypoint (its node, its glibc, its bundle) as uid 65532 from a read-only root
+ * filesystem, the way a pod with readOnlyRootFilesystem runs it, against a real apiserver,
+ * delivering notices to the ingest function on moto.
  *
  * Running the rootfs needs root here (mount namespace + chroot) instead of a container runtime.
  */
@@ -172,6 +173,42 @@ describe('the watcher image', () => {
       /^-----BEGIN CERTIFICATE-----/,
     );
     expect(readFileSync(join(rootfs, 'etc/passwd'), 'utf8')).toContain('nonroot:x:65532:65532:');
+  });
+
+  it('should push to a registry (crane registry serve) under its own digest and pass crane validate there', async () => {
+    const crane = cachedToolBinary('crane');
+    const port = await freePort();
+    const registry = spawn(crane, ['registry', 'serve', '--address', `127.0.0.1:${port}`], {
+      stdio: 'ignore',
+    });
+    try {
+      await until(
+        'the registry to answer',
+        async () => (await fetch(`http://127.0.0.1:${port}/v2/`)).status === 200,
+      );
+      const repository = `127.0.0.1:${port}/fleet-secrets-watcher`;
+      const push = spawnSync(crane, ['push', '--insecure', image.layoutDir, `${repository}:${image.tag}`], {
+        encoding: 'utf8',
+      });
+      expect(push.status, push.stderr).toBe(0);
+      expect(push.stdout.trim()).toBe(`${repository}@${image.manifest.digest}`);
+      const digest = spawnSync(crane, ['digest', '--insecure', `${repository}:${image.tag}`], {
+        encoding: 'utf8',
+      });
+      expect(digest.stdout.trim()).toBe(image.manifest.digest);
+      // Full validation: every layer pulled, decompressed and checked against the config's diff_ids.
+      const validate = spawnSync(
+        crane,
+        ['validate', '--insecure', '--remote', `${repository}@${image.manifest.digest}`],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(validate.status, validate.stderr).toBe(0);
+      expect(validate.stdout).toContain('PASS');
+    } finally {
+      registry.kill();
+    }
   });
 
   it('should list node, every Debian package and the bundled npm packages in its SPDX SBOM', () => {
