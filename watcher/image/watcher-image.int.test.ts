@@ -117,7 +117,8 @@ beforeAll(async () => {
   const bundle = join(workDir, 'bundle');
   const unpack = spawnSync(
     cachedToolBinary('umoci'),
-    ['unpack', '--rootless', '--image', `${image.layoutDir}:${image.tag}`, bundle],
+    // Not --rootless: as root, umoci keeps the layers' owners (home/nonroot belongs to 65532).
+    ['unpack', '--image', `${image.layoutDir}:${image.tag}`, bundle],
     { encoding: 'utf8' },
   );
   if (unpack.status !== 0) throw new Error(`umoci unpack failed: ${unpack.stderr}`);
@@ -173,6 +174,8 @@ describe('the watcher image', () => {
       /^-----BEGIN CERTIFICATE-----/,
     );
     expect(readFileSync(join(rootfs, 'etc/passwd'), 'utf8')).toContain('nonroot:x:65532:65532:');
+    expect(lstatSync(join(rootfs, 'home/nonroot'))).toMatchObject({ uid: 65532, gid: 65532 });
+    expect(lstatSync(join(rootfs, 'nodejs/bin/node'))).toMatchObject({ uid: 0, mode: 0o100755 });
   });
 
   it('should push to a registry (crane registry serve) under its own digest and pass crane validate there', async () => {
