@@ -8,7 +8,8 @@
  * Inputs are all pinned: the Debian packages by version and SHA256 (debian-packages.json), node by
  * version and integrity (scripts/node-runtime.json), the npm dependencies by package-lock.json.
  * Equal inputs give an equal manifest digest: layers are sorted, every mtime is SOURCE_DATE_EPOCH
- * (default 0) and nothing of the build machine (owners, times, umask) reaches the layers.
+ * (default 0) and nothing of the build machine (owners, times, umask) reaches the layers. The
+ * gzip bytes come from the building node's zlib, so image.json records its versions (builtWith).
  *
  *   tsx watcher/image/build-image.ts [--out DIR]
  */
@@ -151,9 +152,11 @@ export async function buildWatcherImage({
     const compressedSize = written.layers.reduce((sum, layer) => sum + layer.size, 0);
     const uncompressedSize = layers.reduce((sum, layer) => sum + layer.tar.length, 0);
     const image = { ...written, layoutDir, sbomFile, compressedSize, uncompressedSize };
+    // Layer digests are of gzip output: another zlib may compress the same tar differently.
+    const builtWith = { node: process.versions.node, zlib: process.versions.zlib, arch: process.arch };
     writeFileSync(
       join(outDir, 'image.json'),
-      `${JSON.stringify({ name: imageName, tag: version, digest: written.manifest.digest, compressedSize, uncompressedSize }, null, 2)}\n`,
+      `${JSON.stringify({ name: imageName, tag: version, digest: written.manifest.digest, compressedSize, uncompressedSize, builtWith }, null, 2)}\n`,
     );
     return image;
   } finally {
