@@ -85,7 +85,7 @@ describe('the watcher chart on a real apiserver', () => {
       yaml.replace('revisionHistoryLimit: 3', 'revisionHistoryLimt: 3'),
     );
     expect(misspelt.status).toBe(1);
-    expect(misspelt.stderr).toMatch(/unknown field "spec.revisionHistoryLimt"/);
+    expect(misspelt.stderr).toMatch(/\.spec\.revisionHistoryLimt: field not declared in schema/);
     // Dry-run persisted nothing.
     expect(kubectl(['get', 'crd', 'externalsecrets.fleet-secrets.io']).status).toBe(1);
   });
