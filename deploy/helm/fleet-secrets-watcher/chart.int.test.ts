@@ -140,5 +140,10 @@ describe('the watcher chart on a real apiserver', () => {
       'fleet-secrets-system',
     ]);
     expect(pdb.status).toBe(0);
+
+    // The CRD update path of docs/deploy.md: kubectl's server-side apply shares the fields helm set.
+    const crds = kubectl(['apply', '--server-side', '-f', join(chartDir, '..', '..', '..', 'crds')]);
+    expect(crds.stderr).toBe('');
+    expect(crds.status).toBe(0);
   });
 });
