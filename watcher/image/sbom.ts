@@ -100,7 +100,7 @@ export function spdxSbom(inputs: SbomInputs): Record<string, unknown> {
     checksums: [{ algorithm: 'SHA256', checksumValue: deb.sha256 }],
     externalRefs: [
       purlRef(
-        `pkg:deb/debian/${deb.name}@${encodeURIComponent(deb.version)}?arch=${inputs.architecture}&distro=debian-${inputs.debianVersion}`,
+        `pkg:deb/debian/${encodeURIComponent(deb.name)}@${encodeURIComponent(deb.version)}?arch=${inputs.architecture}&distro=debian-${inputs.debianVersion}`,
       ),
     ],
   }));
