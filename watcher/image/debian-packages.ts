@@ -32,7 +32,8 @@ export const pinnedDebianPackages = JSON.parse(
  * ICU, built into the binary).
  */
 export function isLeftOut(path: string): boolean {
-  if (/^usr\/share\/doc\/[^/]+\/copyright$/.test(path)) return false;
+  // The copyright files and the folders (or links to them) that hold them.
+  if (/^usr\/share\/doc(\/[^/]+(\/copyright)?)?$/.test(path)) return false;
   return (
     /^usr\/share\/(doc|man|info|lintian|locale)(\/|$)/.test(path) ||
     /^usr\/lib\/[^/]+\/gconv(\/|$)/.test(path)
