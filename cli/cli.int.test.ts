@@ -514,6 +514,7 @@ spec:
       'ClusterRoleBinding',
       'Deployment',
       'NetworkPolicy',
+      'PodDisruptionBudget',
     ]);
     expect(JSON.stringify(objects)).toContain('"WATCHER_CLUSTER_ID","value":"second"');
 

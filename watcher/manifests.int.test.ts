@@ -111,7 +111,14 @@ describe('watcher manifests on a real apiserver', () => {
       });
     }
     expect(results).toEqual(
-      ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment', 'NetworkPolicy'].map((kind) => ({
+      [
+        'ServiceAccount',
+        'ClusterRole',
+        'ClusterRoleBinding',
+        'Deployment',
+        'NetworkPolicy',
+        'PodDisruptionBudget',
+      ].map((kind) => ({
         kind,
         status: 201,
         message: undefined,

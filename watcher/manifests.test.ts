@@ -37,7 +37,7 @@ function errorOf(options: Partial<WatcherManifestOptions>): WatcherManifestError
 }
 
 describe('renderWatcherManifests', () => {
-  it('should render the namespace, identity, RBAC, workload and network policy in apply order', () => {
+  it('should render the namespace, identity, RBAC, workload, network policy and disruption budget in apply order', () => {
     const objects = renderWatcherManifests(base);
     expect(objects.map((object) => object.kind)).toEqual([
       'Namespace',
@@ -46,6 +46,7 @@ describe('renderWatcherManifests', () => {
       'ClusterRoleBinding',
       'Deployment',
       'NetworkPolicy',
+      'PodDisruptionBudget',
     ]);
     for (const object of objects.filter(
       (o) => !['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind),

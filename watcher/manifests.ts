@@ -2,6 +2,8 @@
  * The watcher's Kubernetes objects for one member cluster. `fleet-secrets watcher manifest --cluster
  * NAME` fills in the cluster-specific values and prints the YAML; `kubectl apply -f -` installs it.
  *
+ * deploy/helm/fleet-secrets-watcher renders the same objects (a test compares the two).
+ *
  * Least privilege throughout: get/list/watch on the two fleet-secrets kinds and nothing else (no
  * Secrets, no events, no status writes), the restricted Pod Security Standard, and a NetworkPolicy
  * that lets the pod reach only DNS, the API server, AWS endpoints on 443 and, with Pod Identity, the
@@ -372,7 +374,30 @@ export function renderWatcherManifests(options: WatcherManifestOptions): Manifes
     },
   };
 
-  return [namespaceObject, serviceAccount, clusterRole, clusterRoleBinding, deployment, networkPolicy];
+  // One replica: a PDB demanding it stay up would block every node drain. maxUnavailable 1 lets a
+  // drain evict it (the surge rollout and the new pod's start-up digest cover the gap) while still
+  // refusing to evict more than one if the Deployment is ever scaled out.
+  const podDisruptionBudget: ManifestObject = {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name, namespace, labels },
+    spec: {
+      maxUnavailable: 1,
+      selector: { matchLabels: selector },
+      // A pod that is not ready is doing no work: evicting it must never wait for it to become ready.
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
+  };
+
+  return [
+    namespaceObject,
+    serviceAccount,
+    clusterRole,
+    clusterRoleBinding,
+    deployment,
+    networkPolicy,
+    podDisruptionBudget,
+  ];
 }
 
 /** The manifests as one multi-document YAML stream, ready for `kubectl apply -f -`. */

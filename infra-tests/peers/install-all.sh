@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds or installs every real test peer (and cfn-lint for the template tests) into the shared
+# Builds or installs every real test peer (and the tools tests run: cfn-lint for the template tests,
+# helm for the chart, umoci and crane for the watcher image) into the shared
 # cache; each script exits at once when its version is cached. Two lanes: Go builds are CPU-bound
 # and would only fight each other on a small machine, while the registry downloads (PyPI, Maven
 # Central) mostly wait on the network.
@@ -27,7 +28,7 @@ lane() {
 }
 
 start=$SECONDS
-lane build-etcd.sh build-kube-apiserver.sh build-vault.sh &
+lane build-etcd.sh build-kube-apiserver.sh build-vault.sh build-helm.sh build-umoci.sh build-crane.sh &
 go_lane=$!
 lane install-moto.sh install-dynamodb.sh install-cfn-lint.sh &
 download_lane=$!

@@ -20,6 +20,7 @@ const collections: Record<string, { prefix: string; plural: string; namespaced: 
   },
   Deployment: { prefix: '/apis/apps/v1', plural: 'deployments', namespaced: true },
   NetworkPolicy: { prefix: '/apis/networking.k8s.io/v1', plural: 'networkpolicies', namespaced: true },
+  PodDisruptionBudget: { prefix: '/apis/policy/v1', plural: 'poddisruptionbudgets', namespaced: true },
   CustomResourceDefinition: {
     prefix: '/apis/apiextensions.k8s.io/v1',
     plural: 'customresourcedefinitions',
