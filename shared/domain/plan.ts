@@ -1,6 +1,6 @@
 import type { FindQuery, ReadRequest } from '../ports/secret-provider.js';
 import type { RemoteKeyRef } from './records.js';
-import { compileGoRegexp } from './regexp.js';
+import { compileGoRegexp, findNameMatches } from './regexp.js';
 import type { ExternalSecretSpec, FindRef, RemoteRef, StoreRef } from './schema.js';
 
 export interface PlannedRead {
@@ -137,7 +137,7 @@ export function findQueryMayMatch(query: FindQuery, key: string, tags?: Record<s
   if (query.path !== undefined && !key.startsWith(query.path)) return false;
   if (query.nameRegexp !== undefined) {
     const re = compileGoRegexp(query.nameRegexp);
-    if (re && !re.test(key)) return false;
+    if (re && !findNameMatches(re, key)) return false;
   }
   if (query.tags !== undefined && tags !== undefined) {
     for (const [k, v] of Object.entries(query.tags)) if (tags[k] !== v) return false;

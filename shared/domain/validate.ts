@@ -9,7 +9,7 @@ import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors';
 import { parseDuration } from './duration.js';
 import { isReservedMetadataKey } from './labels.js';
-import { compileGoRegexp } from './regexp.js';
+import { goRegexpProblem } from './regexp.js';
 import {
   ClusterExternalSecret,
   DNS_SUBDOMAIN_PATTERN,
@@ -171,17 +171,12 @@ export function checkExternalSecretSpec(
       if (path === undefined && name === undefined && tags === undefined) {
         issues.push({ path: `${p}.find`, message: 'set path, name or tags' });
       }
-      if (name && !compileGoRegexp(name.regexp)) {
-        issues.push({ path: `${p}.find.name.regexp`, message: 'regular expression does not compile' });
-      }
+      const nameProblem = name && goRegexpProblem(name.regexp);
+      if (nameProblem) issues.push({ path: `${p}.find.name.regexp`, message: nameProblem });
     }
     item.rewrite?.forEach((rw, j) => {
-      if ('regexp' in rw && !compileGoRegexp(rw.regexp.source)) {
-        issues.push({
-          path: `${p}.rewrite[${j}].regexp.source`,
-          message: 'regular expression does not compile',
-        });
-      }
+      const sourceProblem = 'regexp' in rw && goRegexpProblem(rw.regexp.source);
+      if (sourceProblem) issues.push({ path: `${p}.rewrite[${j}].regexp.source`, message: sourceProblem });
       if ('transform' in rw) {
         checkTemplate(rw.transform.template, `${p}.rewrite[${j}].transform.template`, issues);
       }

@@ -7,6 +7,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { ProviderError } from '../../domain/provider-errors.js';
+import { compileGoRegexp, findNameMatches } from '../../domain/regexp.js';
 import type {
   FindQuery,
   ReadContext,
@@ -140,10 +141,8 @@ export class SecretsManagerProvider implements SecretProvider {
 
   async find(query: FindQuery, ctx: ReadContext): Promise<string[]> {
     const label = `find(${JSON.stringify(query)})`;
-    let nameRegexp: RegExp | undefined;
-    try {
-      nameRegexp = query.nameRegexp === undefined ? undefined : new RegExp(query.nameRegexp);
-    } catch {
+    const nameRegexp = query.nameRegexp === undefined ? undefined : compileGoRegexp(query.nameRegexp);
+    if (query.nameRegexp !== undefined && !nameRegexp) {
       throw this.#error('InvalidRequest', label, 'name.regexp is not a valid regular expression');
     }
     const filters: Filter[] = [];
@@ -173,7 +172,7 @@ export class SecretsManagerProvider implements SecretProvider {
           if (!name || secret.DeletedDate) continue;
           // The service's name filter is a case-insensitive prefix match; ESO's path is exact.
           if (query.path && !name.startsWith(query.path)) continue;
-          if (nameRegexp && !nameRegexp.test(name)) continue;
+          if (nameRegexp && !findNameMatches(nameRegexp, name)) continue;
           const tags = Object.fromEntries((secret.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
           if (!Object.entries(query.tags ?? {}).every(([k, v]) => tags[k] === v)) continue;
           names.push(name);

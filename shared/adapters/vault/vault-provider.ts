@@ -1,4 +1,5 @@
 import { ProviderError, type ProviderErrorCode } from '../../domain/provider-errors.js';
+import { compileGoRegexp, findNameMatches } from '../../domain/regexp.js';
 import type {
   FindQuery,
   ReadContext,
@@ -116,10 +117,8 @@ export class VaultProvider implements SecretProvider {
 
   async find(query: FindQuery, _ctx: ReadContext): Promise<string[]> {
     const label = `find(${JSON.stringify(query)})`;
-    let nameRegexp: RegExp | undefined;
-    try {
-      nameRegexp = query.nameRegexp === undefined ? undefined : new RegExp(query.nameRegexp);
-    } catch {
+    const nameRegexp = query.nameRegexp === undefined ? undefined : compileGoRegexp(query.nameRegexp);
+    if (query.nameRegexp !== undefined && !nameRegexp) {
       throw this.#error('InvalidRequest', label, 'name.regexp is not a valid regular expression');
     }
     const wantedTags = Object.entries(query.tags ?? {});
@@ -128,7 +127,7 @@ export class VaultProvider implements SecretProvider {
     }
     try {
       const candidates = (await this.#listRecursive(query.path ?? '', label)).filter(
-        (key) => !nameRegexp || nameRegexp.test(key),
+        (key) => !nameRegexp || findNameMatches(nameRegexp, key),
       );
       if (!wantedTags.length) return candidates.sort();
       const matches = await Promise.all(
