@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchesKeyGlob, matchesNameGlob } from './glob.js';
 import { matchesLabelSelector } from './label-selector.js';
-import { checkAccess } from './policy.js';
+import { allowedKeyPrefixes, checkAccess } from './policy.js';
 import type { AccessPolicy, LabelSelector, SecretStore } from './schema.js';
 
 const store = (accessPolicy?: AccessPolicy): SecretStore => ({
@@ -102,6 +102,28 @@ describe('checkAccess', () => {
     const d = checkAccess(store(p), cluster, ns, key);
     expect(d.allowed).toBe(allowed);
     if (!d.allowed && reason) expect(d.reason).toContain(reason);
+  });
+});
+
+describe('allowedKeyPrefixes', () => {
+  const withKeys = (keys: string[]) => store({ clusterSelector: {}, namespaces: ['*'], keys });
+
+  it('should give the literal text before each glob wildcard, without prefixes another one covers', () => {
+    expect(allowedKeyPrefixes(withKeys(['team-a/*', 'team-a/db/**', 'shared/config', 'x?y']))).toEqual([
+      'shared/config',
+      'team-a/',
+      'x',
+    ]);
+  });
+
+  it('should give no restriction when a glob starts with a wildcard', () => {
+    expect(allowedKeyPrefixes(withKeys(['team-a/*', '*']))).toBeUndefined();
+    expect(allowedKeyPrefixes(withKeys(['**/db']))).toBeUndefined();
+  });
+
+  it('should give no prefix at all when no key is allowed', () => {
+    expect(allowedKeyPrefixes(withKeys([]))).toEqual([]);
+    expect(allowedKeyPrefixes(store())).toEqual([]);
   });
 });
 

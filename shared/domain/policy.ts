@@ -16,6 +16,16 @@ export function checkAccess(
   namespace: string,
   key: string,
 ): AccessDecision {
+  const reader = checkReaderAccess(store, cluster, namespace);
+  return reader.allowed ? checkKeyAccess(store, key) : reader;
+}
+
+/** May `namespace` in `cluster` read from `store` at all (whatever the key)? */
+export function checkReaderAccess(
+  store: SecretStore,
+  cluster: { clusterId: string; labels: Record<string, string> },
+  namespace: string,
+): AccessDecision {
   const storeName = store.metadata.name;
   const policy = store.spec.accessPolicy;
   if (!policy) return deny(`store "${storeName}" has no accessPolicy, so it allows nobody`);
@@ -30,14 +40,37 @@ export function checkAccess(
   if (!(policy.namespaces ?? []).some((p) => matchesNameGlob(p, namespace))) {
     return deny(`namespace "${namespace}" is not allowed by accessPolicy.namespaces of store "${storeName}"`);
   }
+  return { allowed: true };
+}
+
+/** Do the store's key globs allow `key` (the reader being allowed)? */
+export function checkKeyAccess(store: SecretStore, key: string): AccessDecision {
+  const storeName = store.metadata.name;
   if (key === '' || key.split('/').some((seg) => seg === '..' || seg === '.')) {
     // Providers may normalise "a/../b"; a glob must never be escaped by path tricks.
     return deny(`key "${key}" is not a plain path`);
   }
-  if (!(policy.keys ?? []).some((p) => matchesKeyGlob(p, key))) {
+  if (!(store.spec.accessPolicy?.keys ?? []).some((p) => matchesKeyGlob(p, key))) {
     return deny(`key "${key}" is not allowed by accessPolicy.keys of store "${storeName}"`);
   }
   return { allowed: true };
+}
+
+/**
+ * The literal prefixes every allowed key starts with (the text of each key glob before its first
+ * wildcard), so a find can list only under them instead of enumerating the whole store. Undefined
+ * when a glob starts with a wildcard (any key may be allowed); [] when no key is allowed.
+ */
+export function allowedKeyPrefixes(store: SecretStore): string[] | undefined {
+  const prefixes: string[] = [];
+  for (const glob of store.spec.accessPolicy?.keys ?? []) {
+    const wildcard = glob.search(/[*?]/);
+    const prefix = wildcard < 0 ? glob : glob.slice(0, wildcard);
+    if (prefix === '') return undefined;
+    prefixes.push(prefix);
+  }
+  // A prefix that extends another lists nothing the shorter one does not.
+  return [...new Set(prefixes)].sort().filter((p, i, all) => !all.slice(0, i).some((q) => p.startsWith(q)));
 }
 
 function deny(reason: string): AccessDecision {

@@ -105,7 +105,13 @@ export class ProviderReader {
   /** Keys matching a dataFrom.find query, listed once per pass per (store, query). */
   find(storeName: string, query: FindQuery): Promise<string[]> {
     this.#stats.finds++;
-    const id = JSON.stringify([storeName, query.path ?? '', query.nameRegexp ?? '', sortedTags(query.tags)]);
+    const id = JSON.stringify([
+      storeName,
+      query.path ?? '',
+      query.nameRegexp ?? '',
+      sortedTags(query.tags),
+      query.within ?? null,
+    ]);
     const existing = this.#finds.get(id);
     if (existing) {
       this.#stats.findHits++;

@@ -3,7 +3,7 @@
  * fetched, and the reads put in flight through the pass's coalescing reader.
  */
 import { planReads, type ReadPlan } from '../domain/plan.js';
-import { checkAccess } from '../domain/policy.js';
+import { allowedKeyPrefixes, checkAccess, checkKeyAccess, checkReaderAccess } from '../domain/policy.js';
 import type { DesiredSnapshot } from '../domain/records.js';
 import type { FindQuery, ReadResult } from '../ports/secret-provider.js';
 import { AccessDeniedByPolicyError, ObjectSyncError, StoreNotFoundError } from './errors.js';
@@ -15,6 +15,8 @@ export interface ObjectReads {
   findResults: (storeName: string, query: FindQuery) => string[] | undefined;
   /** In plan.reads order. */
   results: Promise<ReadResult[]>;
+  /** Keys the finds listed that the store's policy does not allow: dropped, and only counted. */
+  skippedByPolicy: number;
 }
 
 async function requireStore(ctx: PassContext, storeName: string) {
@@ -47,13 +49,22 @@ export async function planObjectReads(ctx: PassContext, snapshot: DesiredSnapsho
     );
   }
   for (const r of first.reads) await assertAllowed(ctx, snapshot, r.storeName, r.request.key);
-  for (const f of first.finds) await requireStore(ctx, f.storeName);
-
   const found = new Map<string, string[]>();
+  let skippedByPolicy = 0;
   await Promise.all(
     first.finds.map(async (f) => {
-      const keys = await ctx.reader.find(f.storeName, f.query);
-      for (const key of keys) await assertAllowed(ctx, snapshot, f.storeName, key);
+      const store = await requireStore(ctx, f.storeName);
+      const reader = checkReaderAccess(store, ctx.record, snapshot.namespace);
+      if (!reader.allowed) throw new AccessDeniedByPolicyError(reader.reason);
+      const within = allowedKeyPrefixes(store);
+      const listed =
+        within?.length === 0
+          ? []
+          : await ctx.reader.find(f.storeName, { ...f.query, ...(within ? { within } : {}) });
+      // A find is a question about what this namespace may read: keys outside the policy are not
+      // an error, and their names (other tenants' secrets) must reach no status, Event or log.
+      const keys = listed.filter((key) => checkKeyAccess(store, key).allowed);
+      skippedByPolicy += listed.length - keys.length;
       found.set(findId(f.storeName, f.query), keys);
     }),
   );
@@ -62,7 +73,7 @@ export async function planObjectReads(ctx: PassContext, snapshot: DesiredSnapsho
     first.finds.length > 0
       ? planReads(snapshot.spec, { ...(defaultStore ? { defaultStore } : {}), findResults })
       : first;
-  return { plan, findResults, results: Promise.resolve([]) };
+  return { plan, findResults, results: Promise.resolve([]), skippedByPolicy };
 }
 
 /** Puts the planned reads in flight (synchronously, so a loop over objects forms one batch). */

@@ -4,6 +4,7 @@
  * in two of the three namespaces its registration lists: the third one is Forbidden to it.
  */
 import { randomBytes } from 'node:crypto';
+import { CreateSecretCommand, DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { PatchStrategy, setHeaderOptions, type V1Secret } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeClientsFor, kubeCluster } from '../../infra-tests/helpers/kube.js';
@@ -499,6 +500,48 @@ describe('reconcileCluster isolation', () => {
       expect(result.apiserver.writes).toBe(0);
     } finally {
       await admin.core.deleteNamespace({ name: elsewhere }).catch(() => undefined);
+    }
+  });
+
+  it('should never name keys outside the store policy that a find lists, only count them', async () => {
+    // `*` stays inside one segment: the nested key is listed under the allowed prefix yet not allowed.
+    await fx.putValue('found-db', 'db-value');
+    await fx.putValue('team-b/stripe-live-key', 'not-for-a');
+    const outsideName = `team-b-${fx.runId}/stripe-live-key`;
+    await fx.sm.send(new CreateSecretCommand({ Name: outsideName, SecretString: 'never-listed' }));
+    try {
+      await externalSecret(
+        nsA,
+        'finder',
+        spec({
+          dataFrom: [
+            {
+              find: { name: { regexp: '(str[i]pe|found-db)' } },
+              rewrite: [{ regexp: { source: '.*/', target: '' } }],
+            },
+          ],
+        }),
+      );
+      const listingsBefore = fx.providerApiCalls('ListSecrets');
+
+      const result = await pass(only(nsA, 'finder'));
+
+      const report = reportOf(result, nsA, 'finder');
+      expect(report).toMatchObject({ outcome: 'synced' });
+      expect(report?.message).toContain("1 key outside the store's policy was skipped");
+      const secret = await readSecret(nsA, 'finder');
+      expect(Object.keys(secret.data ?? {})).toEqual(['found-db']);
+      // One listing, under the policy's prefix only: the account's other names are never fetched.
+      expect(fx.providerApiCalls('ListSecrets') - listingsBefore).toBe(1);
+      const status = await fx.state.getStatus({ clusterId, namespace: nsA, name: 'finder' });
+      const events = await admin.core.listNamespacedEvent({ namespace: nsA });
+      const es = await readExternalSecret(nsA, 'finder');
+      const surfaces = JSON.stringify([result, status, events.items, es.status, fx.logs]);
+      expect(surfaces).not.toContain('stripe');
+      expect(surfaces).not.toContain('team-b');
+    } finally {
+      await fx.deleteValue('team-b/stripe-live-key');
+      await fx.sm.send(new DeleteSecretCommand({ SecretId: outsideName, ForceDeleteWithoutRecovery: true }));
     }
   });
 
