@@ -503,6 +503,42 @@ describe('reconcileCluster isolation', () => {
     }
   });
 
+  it('should fail only the object whose template runs out of its budget, and sync the others', async () => {
+    await fx.putValue('budget', 'fine');
+    await externalSecret(
+      nsA,
+      'runaway',
+      spec({
+        data: [{ secretKey: 'v', remoteRef: { key: fx.key('budget') } }],
+        // Without a budget this exhausts the heap: an uncatchable crash of the whole pass.
+        target: { template: { data: { v: '{{ range 100000000000 }}{{ .v }}{{ end }}' } } },
+      }),
+    );
+    await externalSecret(
+      nsA,
+      'modest',
+      spec({ data: [{ secretKey: 'v', remoteRef: { key: fx.key('budget') } }] }),
+    );
+
+    const result = await pass({
+      kind: 'objects',
+      objects: [
+        { namespace: nsA, name: 'runaway' },
+        { namespace: nsA, name: 'modest' },
+      ],
+    });
+
+    const failed = reportOf(result, nsA, 'runaway');
+    expect(failed).toMatchObject({ outcome: 'failed', reason: 'RenderError' });
+    expect(failed?.message).toBe(
+      'spec.target.template.data.v: template stopped: 1:10: template exceeded its range size budget (100000)',
+    );
+    expect(reportOf(result, nsA, 'modest')).toMatchObject({ outcome: 'synced' });
+    expect(text(await readSecret(nsA, 'modest'), 'v')).toBe('fine');
+    expect(await secretExists(nsA, 'runaway')).toBe(false);
+    expect(result.outcome).toBe('completed');
+  });
+
   it('should never name keys outside the store policy that a find lists, only count them', async () => {
     // `*` stays inside one segment: the nested key is listed under the allowed prefix yet not allowed.
     await fx.putValue('found-db', 'db-value');
