@@ -119,6 +119,8 @@ export class ControlPlaneFunctions extends Construct {
     // reconcile-cluster invokes itself for follow-up passes, but CloudFormation cannot hand a
     // function its own generated name: it gets a fixed one, derived from the stack's name.
     const reconcileName = reconcileFunctionNameFor(Stack.of(this).stackName);
+    // Validation (ingest, api) and scheduling (reconcile-cluster) must agree on the minimum.
+    const minRefreshEnv = { [ENV.minRefreshIntervalMs]: String(props.minRefreshIntervalMs) };
     const reconcile = make(
       'reconcile-cluster',
       'ReconcileCluster',
@@ -126,6 +128,7 @@ export class ControlPlaneFunctions extends Construct {
         [ENV.reconcileFunctionName]: reconcileName,
         [ENV.hmacKeySecretArn]: state.hmacKeySecret.secretArn,
         [ENV.secretNamePrefixes]: props.secretNamePrefixes.join(','),
+        ...minRefreshEnv,
       },
       reconcileName,
     );
@@ -133,9 +136,13 @@ export class ControlPlaneFunctions extends Construct {
     this.byName = {
       rotation: make('rotation', 'Rotation', fanOutEnv),
       sweep: make('sweep', 'Sweep', fanOutEnv),
-      ingest: make('ingest', 'Ingest', fanOutEnv),
+      ingest: make('ingest', 'Ingest', { ...fanOutEnv, ...minRefreshEnv }),
       'reconcile-cluster': reconcile,
-      api: make('api', 'Api', { ...fanOutEnv, [ENV.secretNamePrefixes]: props.secretNamePrefixes.join(',') }),
+      api: make('api', 'Api', {
+        ...fanOutEnv,
+        [ENV.secretNamePrefixes]: props.secretNamePrefixes.join(','),
+        ...minRefreshEnv,
+      }),
     };
 
     const ctx = {

@@ -33,6 +33,7 @@ export function composeReconcileCluster(adapters: ReconcileAdapters): ReconcileC
           hmacKey: await adapters.hmacKey(),
           logger: adapters.logger,
           metrics: adapters.metrics,
+          minRefreshIntervalMs: settings.minRefreshIntervalMs,
         },
         request,
       ),

@@ -198,17 +198,24 @@ describe('the stack with default props', () => {
     });
     const env = (name: FunctionName) =>
       (props(fnOf(name).function)!.Environment as { Variables: unknown }).Variables;
-    for (const name of ['rotation', 'sweep', 'ingest'] as const) {
+    for (const name of ['rotation', 'sweep'] as const) {
       expect(env(name)).toEqual({
         [ENV.tableName]: tableRef,
         [ENV.reconcileFunctionName]: reconcileRef,
         ...powertools(name),
       });
     }
+    expect(env('ingest')).toEqual({
+      [ENV.tableName]: tableRef,
+      [ENV.reconcileFunctionName]: reconcileRef,
+      [ENV.minRefreshIntervalMs]: '60000',
+      ...powertools('ingest'),
+    });
     expect(env('api')).toEqual({
       [ENV.tableName]: tableRef,
       [ENV.reconcileFunctionName]: reconcileRef,
       [ENV.secretNamePrefixes]: 'fleet-secrets/',
+      [ENV.minRefreshIntervalMs]: '60000',
       ...powertools('api'),
     });
     expect(env('reconcile-cluster')).toEqual({
@@ -217,6 +224,7 @@ describe('the stack with default props', () => {
       [ENV.reconcileFunctionName]: 'FleetSecretsTest-reconcile-cluster',
       [ENV.hmacKeySecretArn]: ref(s.logicalId(s.stack.state.hmacKeySecret)),
       [ENV.secretNamePrefixes]: 'fleet-secrets/',
+      [ENV.minRefreshIntervalMs]: '60000',
       ...powertools('reconcile-cluster'),
     });
   });
@@ -427,7 +435,7 @@ describe('the stack with props set', () => {
   );
 
   it(
-    'should notify the alarm topic, and use the given retention, removal policy and latency threshold',
+    'should notify the alarm topic, and use the given retention, removal policy, latency threshold and minimum refresh interval',
     () => {
       const topic = 'arn:aws:sns:eu-west-1:123456789012:fleet-secrets-alarms';
       const s = synthesize({
@@ -435,8 +443,15 @@ describe('the stack with props set', () => {
         logRetention: 90,
         removalPolicy: RemovalPolicy.DESTROY,
         rotationLatencyThresholdMs: 800,
+        minRefreshInterval: '5m',
       });
       const resources = s.template.toJSON().Resources;
+      for (const name of ['ingest', 'api', 'reconcile-cluster'] as const) {
+        const fn = s.stack.functions.byName[name].function;
+        expect(resources[s.logicalId(fn)].Properties.Environment.Variables[ENV.minRefreshIntervalMs]).toBe(
+          '300000',
+        );
+      }
       for (const alarm of s.stack.observability.alarms) {
         expect(resources[s.logicalId(alarm)].Properties.AlarmActions).toEqual([topic]);
       }
@@ -492,6 +507,8 @@ describe('the stack with props set', () => {
     [{ secretRegions: ['Europe'] }, 'secretRegions[0]'],
     [{ sweepSchedule: 'every minute' }, 'sweepSchedule'],
     [{ rotationLatencyThresholdMs: 0 }, 'rotationLatencyThresholdMs'],
+    [{ minRefreshInterval: '1ns' }, 'minRefreshInterval'],
+    [{ minRefreshInterval: 'soon' }, 'minRefreshInterval'],
     [{ watcher: { namespace: 'Not_A_Namespace' } }, 'watcher.namespace'],
     [{ watcher: { podIdentity: false } }, 'watcher'],
     [

@@ -16,6 +16,8 @@ export interface ApiDeps {
   clusters: ClusterClientFactory;
   invoker: Invoker;
   clock: Clock;
+  /** Shortest non-zero refreshInterval accepted. Default: DEFAULT_MIN_REFRESH_INTERVAL_MS. */
+  minRefreshIntervalMs?: number;
 }
 
 export interface RegisterClusterInput {
@@ -148,7 +150,10 @@ export async function applyFleetExternalSecret(
   generation: number;
   clusters: Array<{ clusterId: string; objects: number; removed: number }>;
 }> {
-  const validated = validateFleetExternalSecret(manifest);
+  const validated = validateFleetExternalSecret(
+    manifest,
+    deps.minRefreshIntervalMs === undefined ? {} : { minRefreshIntervalMs: deps.minRefreshIntervalMs },
+  );
   if (!validated.ok) throw InvalidRequestError.fromIssues('FleetExternalSecret', validated.issues);
   const fes = validated.value;
   const namespace = fes.metadata.namespace ?? 'default';

@@ -297,6 +297,7 @@ function refreshAfterSync(ctx: PassContext, snapshot: DesiredSnapshot): Pick<Syn
     refreshInterval: snapshot.spec.refreshInterval,
     refreshPolicy: snapshot.spec.refreshPolicy,
     objectKey: `${snapshot.clusterId}/${snapshot.namespace}/${snapshot.name}`,
+    ...(ctx.deps.minRefreshIntervalMs === undefined ? {} : { minIntervalMs: ctx.deps.minRefreshIntervalMs }),
   });
   return next ? { nextRefreshAt: next.toISOString() } : {};
 }
