@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchesKeyGlob, matchesNameGlob } from './glob.js';
 import { matchesLabelSelector } from './label-selector.js';
-import { allowedKeyPrefixes, checkAccess } from './policy.js';
+import { allowedKeyPrefixes, checkAccess, listingPrefixes } from './policy.js';
 import type { AccessPolicy, LabelSelector, SecretStore } from './schema.js';
 
 const store = (accessPolicy?: AccessPolicy): SecretStore => ({
@@ -124,6 +124,17 @@ describe('allowedKeyPrefixes', () => {
   it('should give no prefix at all when no key is allowed', () => {
     expect(allowedKeyPrefixes(withKeys([]))).toEqual([]);
     expect(allowedKeyPrefixes(store())).toEqual([]);
+  });
+});
+
+describe('listingPrefixes', () => {
+  it('should list the own prefix, or the allowed prefixes, or their narrower overlap', () => {
+    expect(listingPrefixes(undefined, undefined)).toBeUndefined();
+    expect(listingPrefixes('app/', undefined)).toEqual(['app/']);
+    expect(listingPrefixes(undefined, ['team-a/', 'shared/'])).toEqual(['team-a/', 'shared/']);
+    expect(listingPrefixes('team-a/db', ['team-a/', 'shared/'])).toEqual(['team-a/db']);
+    expect(listingPrefixes('team', ['team-a/', 'shared/'])).toEqual(['team-a/']);
+    expect(listingPrefixes('team-b/', ['team-a/'])).toEqual([]);
   });
 });
 

@@ -73,6 +73,21 @@ export function allowedKeyPrefixes(store: SecretStore): string[] | undefined {
   return [...new Set(prefixes)].sort().filter((p, i, all) => !all.slice(0, i).some((q) => p.startsWith(q)));
 }
 
+/**
+ * The name prefixes a find lists: its own prefix (a path), narrowed to the reader's allowed
+ * prefixes, keeping the narrower of each overlapping pair. Undefined = no restriction at all;
+ * [] = nothing the reader may see can match, so nothing needs listing.
+ */
+export function listingPrefixes(
+  own: string | undefined,
+  allowed: string[] | undefined,
+): string[] | undefined {
+  if (allowed === undefined) return own ? [own] : undefined;
+  if (!own) return allowed;
+  if (allowed.some((p) => own.startsWith(p))) return [own];
+  return allowed.filter((p) => p.startsWith(own));
+}
+
 function deny(reason: string): AccessDecision {
   return { allowed: false, reason };
 }

@@ -6,7 +6,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import type { ReadResult } from '../../ports/secret-provider.js';
 import type { SecretsManagerClients } from './secrets-manager-clients.js';
-import { listingPrefixes, SecretsManagerProvider } from './secrets-manager-provider.js';
+import { SecretsManagerProvider } from './secrets-manager-provider.js';
 
 const ARN_BASE = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:';
 
@@ -113,16 +113,5 @@ describe('SecretsManagerProvider', () => {
     expect(() => new SecretsManagerProvider({ storeName: 's', region: 'r', clients, batchSize: 21 })).toThrow(
       /between 1 and 20/,
     );
-  });
-});
-
-describe('listingPrefixes', () => {
-  it('should list the path, or the allowed prefixes, or their narrower overlap', () => {
-    expect(listingPrefixes(undefined, undefined)).toBeUndefined();
-    expect(listingPrefixes('app/', undefined)).toEqual(['app/']);
-    expect(listingPrefixes(undefined, ['team-a/', 'shared/'])).toEqual(['team-a/', 'shared/']);
-    expect(listingPrefixes('team-a/db', ['team-a/', 'shared/'])).toEqual(['team-a/db']);
-    expect(listingPrefixes('team', ['team-a/', 'shared/'])).toEqual(['team-a/']);
-    expect(listingPrefixes('team-b/', ['team-a/'])).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import {
   ListSecretsCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { listingPrefixes } from '../../domain/policy.js';
 import { ProviderError } from '../../domain/provider-errors.js';
 import { compileGoRegexp, findNameMatches } from '../../domain/regexp.js';
 import type {
@@ -371,20 +372,6 @@ function pinnedId(key: string, selector: VersionSelector): string {
 function matchesId(value: SecretValueFields, id: string): boolean {
   if (value.Name === id || value.ARN === id) return true;
   return id.startsWith('arn:') && !!value.ARN?.startsWith(`${id}-`) && value.ARN.length === id.length + 7;
-}
-
-/**
- * The name prefixes a find lists: its path, narrowed to the reader's allowed prefixes. Undefined =
- * the whole account; [] = nothing the reader may see can match.
- */
-export function listingPrefixes(
-  path: string | undefined,
-  within: string[] | undefined,
-): string[] | undefined {
-  if (within === undefined) return path ? [path] : undefined;
-  if (!path) return within;
-  if (within.some((p) => path.startsWith(p))) return [path];
-  return within.filter((p) => p.startsWith(path));
 }
 
 function chunk<T>(items: T[], size: number): T[][] {
