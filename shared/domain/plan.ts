@@ -116,6 +116,15 @@ export function findQueryId(query: FindQuery): string {
   return `${FIND_REF_PREFIX}${JSON.stringify(canonical)}`;
 }
 
+/**
+ * How errors name a find: the query as the spec wrote it. The reader's allowed prefixes (`within`)
+ * are left out: they are the store's policy, not something the object asked for.
+ */
+export function findLabel(query: FindQuery): string {
+  const { within: _policy, ...asked } = query;
+  return `find(${JSON.stringify(asked)})`;
+}
+
 /** The query behind a `find:` ref, or undefined for an exact-key ref. */
 export function parseFindQueryId(ref: string): FindQuery | undefined {
   if (!ref.startsWith(FIND_REF_PREFIX)) return undefined;

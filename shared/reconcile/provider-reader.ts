@@ -1,3 +1,4 @@
+import { findLabel } from '../domain/plan.js';
 import { ProviderError, StoreConfigError } from '../domain/provider-errors.js';
 import type {
   FindQuery,
@@ -120,7 +121,7 @@ export class ProviderReader {
     const found = this.#store(storeName)
       .provider.then((provider) => provider.find(query, this.#context))
       .catch((err: unknown) => {
-        throw asProviderError(err, storeName, `find(${JSON.stringify(query)})`);
+        throw asProviderError(err, storeName, findLabel(query));
       });
     this.#finds.set(id, found);
     return found;

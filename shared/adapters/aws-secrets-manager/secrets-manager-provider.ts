@@ -6,6 +6,7 @@ import {
   ListSecretsCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { findLabel } from '../../domain/plan.js';
 import { listingPrefixes } from '../../domain/policy.js';
 import { ProviderError } from '../../domain/provider-errors.js';
 import { compileGoRegexp, findNameMatches } from '../../domain/regexp.js';
@@ -143,7 +144,7 @@ export class SecretsManagerProvider implements SecretProvider {
   }
 
   async find(query: FindQuery, ctx: ReadContext): Promise<string[]> {
-    const label = `find(${JSON.stringify(query)})`;
+    const label = findLabel(query);
     const nameRegexp = query.nameRegexp === undefined ? undefined : compileGoRegexp(query.nameRegexp);
     if (query.nameRegexp !== undefined && !nameRegexp) {
       throw this.#error('InvalidRequest', label, 'name.regexp is not a valid regular expression');

@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { findLabel } from '../../domain/plan.js';
 import { ProviderError, type ProviderErrorCode } from '../../domain/provider-errors.js';
 import { compileGoRegexp, findNameMatches } from '../../domain/regexp.js';
 import type {
@@ -84,7 +85,7 @@ export class FileSecretProvider implements SecretProvider {
 
   async find(query: FindQuery, _ctx: ReadContext): Promise<string[]> {
     this.#count('find');
-    const label = `find(${JSON.stringify(query)})`;
+    const label = findLabel(query);
     if (Object.keys(query.tags ?? {}).length > 0) {
       throw this.#error('InvalidRequest', label, 'a secrets file has no tags to match');
     }

@@ -1,3 +1,4 @@
+import { findLabel } from '../../domain/plan.js';
 import { listingPrefixes } from '../../domain/policy.js';
 import { ProviderError, type ProviderErrorCode } from '../../domain/provider-errors.js';
 import { compileGoRegexp, findNameMatches } from '../../domain/regexp.js';
@@ -117,7 +118,7 @@ export class VaultProvider implements SecretProvider {
   }
 
   async find(query: FindQuery, _ctx: ReadContext): Promise<string[]> {
-    const label = `find(${JSON.stringify(query)})`;
+    const label = findLabel(query);
     const nameRegexp = query.nameRegexp === undefined ? undefined : compileGoRegexp(query.nameRegexp);
     if (query.nameRegexp !== undefined && !nameRegexp) {
       throw this.#error('InvalidRequest', label, 'name.regexp is not a valid regular expression');
