@@ -104,12 +104,17 @@ class Executor {
     const v = this.#evalPipeline(dot, { ...pipe, decl: [] });
     let count: bigint | number;
     let items: Iterable<[Value, Value]> = [];
+    // Items are produced lazily: the range budget is checked before any of them exists.
     if (Array.isArray(v)) {
       count = v.length;
-      items = v.map((e, i): [Value, Value] => [BigInt(i), e]);
+      items = (function* () {
+        for (const [i, e] of v.entries()) yield [BigInt(i), e] as [Value, Value];
+      })();
     } else if (v instanceof GoMap) {
       count = v.entries.size;
-      items = v.sortedKeys().map((k): [Value, Value] => [k, v.entries.get(k) ?? null]);
+      items = (function* () {
+        for (const k of v.sortedKeys()) yield [k, v.entries.get(k) ?? null] as [Value, Value];
+      })();
     } else if (typeof v === 'bigint') {
       count = v;
       items = integersBelow(v);
