@@ -465,7 +465,10 @@ describe('renderTargetSecret: failures are typed RenderErrors', () => {
     ],
     [
       'a template over its execution budget',
-      { ...one({ key: 'plain' }), target: { template: { data: { a: '{{ range 100000000000 }}{{ end }}' } } } },
+      {
+        ...one({ key: 'plain' }),
+        target: { template: { data: { a: '{{ range 100000000000 }}{{ end }}' } } },
+      },
       db,
       'TemplateBudget',
       'spec.target.template.data.a',
