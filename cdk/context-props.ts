@@ -153,5 +153,6 @@ export function propsFromContext(scope: Construct, projectRoot: string): FleetSe
     },
     alarmTopicArn: text(read, 'alarmTopicArn'),
     rotationLatencyThresholdMs: num(read, 'rotationLatencyThresholdMs'),
+    minRefreshInterval: text(read, 'minRefreshInterval'),
   };
 }

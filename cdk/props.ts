@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { parseDuration } from '../shared/domain/duration.js';
 import {
   CLUSTER_CREDENTIALS_PREFIX,
   CONTROL_PLANE_INTERNAL_PREFIX,
@@ -91,6 +92,12 @@ export interface FleetSecretsProps {
   alarmTopicArn?: string;
   /** p99 rotation latency (event to Secret written) above which the alarm fires. Default: 2000 ms. */
   rotationLatencyThresholdMs?: number;
+  /**
+   * Shortest non-zero `refreshInterval` an object may ask for, as a Go duration: every due object
+   * spends provider reads from an account-wide quota. Shorter ones fail validation ("0", no
+   * periodic refresh, stays allowed). Between 1s and 24h. Default: "1m".
+   */
+  minRefreshInterval?: string;
   /** Default: Node.js 24 (the newest Lambda runtime in this aws-cdk-lib; bundles target node24). */
   runtime?: lambda.Runtime;
 }
@@ -111,10 +118,12 @@ export interface ResolvedProps {
   watcher: Required<Omit<WatcherAccessProps, 'oidcProviders'>> & { oidcProviders: WatcherOidcProvider[] };
   alarmTopic: sns.ITopic | undefined;
   rotationLatencyThresholdMs: number;
+  minRefreshIntervalMs: number;
   runtime: lambda.Runtime;
 }
 
 export const DEFAULT_BUNDLE_DIR = 'dist/functions';
+export const DEFAULT_MIN_REFRESH_INTERVAL = '1m';
 export const DEFAULT_SECRET_NAME_PREFIXES = ['fleet-secrets/'];
 export const DEFAULT_CLUSTER_CREDENTIAL_PREFIX = CLUSTER_CREDENTIALS_PREFIX;
 export const DEFAULT_WATCHER_NAMESPACE = 'fleet-secrets-system';
@@ -201,6 +210,25 @@ function refuseOverlaps(secretNamePrefixes: string[], clusterCredentialSecretPre
   });
 }
 
+function resolveMinRefreshInterval(value: string): number {
+  let ms: number;
+  try {
+    ms = parseDuration(value);
+  } catch {
+    throw new InvalidStackPropsError(
+      'minRefreshInterval',
+      `must be a Go duration such as "1m", got "${value}"`,
+    );
+  }
+  if (!Number.isInteger(ms) || ms < 1000 || ms > 24 * 3_600_000) {
+    throw new InvalidStackPropsError(
+      'minRefreshInterval',
+      `must be whole milliseconds between 1s and 24h, got "${value}"`,
+    );
+  }
+  return ms;
+}
+
 /** Applies defaults and checks every prop; imports referenced resources (VPC, topic) into `scope`. */
 export function resolveProps(scope: Construct, props: FleetSecretsProps = {}): ResolvedProps {
   const secretNamePrefixes = each(
@@ -231,6 +259,10 @@ export function resolveProps(scope: Construct, props: FleetSecretsProps = {}): R
       'must be a positive number of milliseconds',
     );
   }
+
+  const minRefreshIntervalMs = resolveMinRefreshInterval(
+    props.minRefreshInterval ?? DEFAULT_MIN_REFRESH_INTERVAL,
+  );
 
   const watcher = props.watcher ?? {};
   const namespace = watcher.namespace ?? DEFAULT_WATCHER_NAMESPACE;
@@ -277,6 +309,7 @@ export function resolveProps(scope: Construct, props: FleetSecretsProps = {}): R
     alarmTopic:
       props.alarmTopic ?? (props.alarmTopicArn ? importAlarmTopic(scope, props.alarmTopicArn) : undefined),
     rotationLatencyThresholdMs,
+    minRefreshIntervalMs,
     runtime: props.runtime ?? lambda.Runtime.NODEJS_24_X,
   };
 }

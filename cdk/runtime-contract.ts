@@ -31,6 +31,11 @@ export const ENV = {
   clusterCredentialSecretPrefix: 'FLEET_SECRETS_CLUSTER_CREDENTIAL_PREFIX',
   /** Comma-separated secret name prefixes the control plane's own role may read (reconcile-cluster, api). */
   secretNamePrefixes: 'FLEET_SECRETS_SECRET_NAME_PREFIXES',
+  /**
+   * Shortest non-zero refreshInterval, in whole milliseconds: ingest and api refuse shorter ones,
+   * reconcile-cluster never schedules sooner. Unset: the code's default (1m).
+   */
+  minRefreshIntervalMs: 'FLEET_SECRETS_MIN_REFRESH_INTERVAL_MS',
 } as const;
 
 /** The CloudWatch namespace of our EMF metrics (Powertools reads it from POWERTOOLS_METRICS_NAMESPACE). */

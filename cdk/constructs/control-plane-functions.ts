@@ -122,6 +122,8 @@ export class ControlPlaneFunctions extends Construct {
     // reconcile-cluster invokes itself for follow-up passes, but CloudFormation cannot hand a
     // function its own generated name: it gets a fixed one, derived from the stack's name.
     const reconcileName = reconcileFunctionNameFor(Stack.of(this).stackName);
+    // Validation (ingest, api) and scheduling (reconcile-cluster) must agree on the minimum.
+    const minRefreshEnv = { [ENV.minRefreshIntervalMs]: String(props.minRefreshIntervalMs) };
     const reconcile = make(
       'reconcile-cluster',
       'ReconcileCluster',
@@ -129,6 +131,7 @@ export class ControlPlaneFunctions extends Construct {
         [ENV.reconcileFunctionName]: reconcileName,
         [ENV.hmacKeySecretArn]: state.hmacKeySecret.secretArn,
         [ENV.secretNamePrefixes]: props.secretNamePrefixes.join(','),
+        ...minRefreshEnv,
       },
       reconcileName,
     );
@@ -138,6 +141,7 @@ export class ControlPlaneFunctions extends Construct {
       sweep: make('sweep', 'Sweep', fanOutEnv),
       ingest: make('ingest', 'Ingest', {
         ...fanOutEnv,
+        ...minRefreshEnv,
         [ENV.clusterCredentialSecretPrefix]: props.clusterCredentialSecretPrefix,
       }),
       'reconcile-cluster': reconcile,
@@ -145,6 +149,7 @@ export class ControlPlaneFunctions extends Construct {
         ...fanOutEnv,
         [ENV.secretNamePrefixes]: props.secretNamePrefixes.join(','),
         [ENV.clusterCredentialSecretPrefix]: props.clusterCredentialSecretPrefix,
+        ...minRefreshEnv,
       }),
     };
 

@@ -29,6 +29,7 @@ export function composeReconcileCluster(adapters: ReconcileAdapters): ReconcileI
           hmacKey: await adapters.hmacKey(),
           logger: adapters.logger,
           metrics: adapters.metrics,
+          minRefreshIntervalMs: settings.minRefreshIntervalMs,
         },
         request,
       ),

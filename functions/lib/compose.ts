@@ -2,6 +2,7 @@ import type { ApiDeps } from '../../shared/control-plane/api.js';
 import type { IngestDeps } from '../../shared/control-plane/ingest.js';
 import type { RotationFanoutDeps } from '../../shared/control-plane/rotation-fanout.js';
 import type { SweepDeps } from '../../shared/control-plane/sweep.js';
+import { DEFAULT_MIN_REFRESH_INTERVAL_MS } from '../../shared/domain/refresh.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { ClusterClientFactory } from '../../shared/ports/cluster-client.js';
 import type { Invoker } from '../../shared/ports/invoker.js';
@@ -18,12 +19,15 @@ export interface ControlPlaneSettings {
   leaseTtlMs: number;
   /** Follow-up passes one invocation runs before it re-queues the rest. */
   maxPassesPerInvocation: number;
+  /** Shortest non-zero refreshInterval accepted (ingest, api) and scheduled (reconcile-cluster). */
+  minRefreshIntervalMs: number;
 }
 
 export const DEFAULT_SETTINGS: ControlPlaneSettings = {
   driftCheckIntervalMs: 5 * 60_000,
   leaseTtlMs: 60_000,
   maxPassesPerInvocation: 5,
+  minRefreshIntervalMs: DEFAULT_MIN_REFRESH_INTERVAL_MS,
 };
 
 export interface CoreAdapters {
@@ -52,10 +56,12 @@ export function composeSweep(adapters: CoreAdapters): SweepDeps {
   return { state, invoker, clock, driftCheckIntervalMs: settingsOf(adapters).driftCheckIntervalMs };
 }
 
-export function composeIngest({ state, clusters, invoker, clock }: ClusterAdapters): IngestDeps {
-  return { state, clusters, invoker, clock };
+export function composeIngest(adapters: ClusterAdapters): IngestDeps {
+  const { state, clusters, invoker, clock } = adapters;
+  return { state, clusters, invoker, clock, minRefreshIntervalMs: settingsOf(adapters).minRefreshIntervalMs };
 }
 
-export function composeApi({ state, clusters, invoker, clock }: ClusterAdapters): ApiDeps {
-  return { state, clusters, invoker, clock };
+export function composeApi(adapters: ClusterAdapters): ApiDeps {
+  const { state, clusters, invoker, clock } = adapters;
+  return { state, clusters, invoker, clock, minRefreshIntervalMs: settingsOf(adapters).minRefreshIntervalMs };
 }

@@ -29,6 +29,7 @@ describe('propsFromContext', () => {
       watcher: { namespace: undefined, serviceAccount: undefined, oidcProviders: undefined },
       alarmTopicArn: undefined,
       rotationLatencyThresholdMs: undefined,
+      minRefreshInterval: undefined,
     });
   });
 

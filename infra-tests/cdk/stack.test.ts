@@ -198,12 +198,6 @@ describe('the stack with default props', () => {
     });
     const env = (name: FunctionName) =>
       (props(fnOf(name).function)!.Environment as { Variables: unknown }).Variables;
-    expect(env('ingest')).toEqual({
-      [ENV.tableName]: tableRef,
-      [ENV.reconcileFunctionName]: reconcileRef,
-      [ENV.clusterCredentialSecretPrefix]: 'fleet-secrets-internal/clusters/',
-      ...powertools('ingest'),
-    });
     for (const name of ['rotation', 'sweep'] as const) {
       expect(env(name)).toEqual({
         [ENV.tableName]: tableRef,
@@ -211,11 +205,19 @@ describe('the stack with default props', () => {
         ...powertools(name),
       });
     }
+    expect(env('ingest')).toEqual({
+      [ENV.tableName]: tableRef,
+      [ENV.reconcileFunctionName]: reconcileRef,
+      [ENV.minRefreshIntervalMs]: '60000',
+      [ENV.clusterCredentialSecretPrefix]: 'fleet-secrets-internal/clusters/',
+      ...powertools('ingest'),
+    });
     expect(env('api')).toEqual({
       [ENV.tableName]: tableRef,
       [ENV.reconcileFunctionName]: reconcileRef,
       [ENV.secretNamePrefixes]: 'fleet-secrets/',
       [ENV.clusterCredentialSecretPrefix]: 'fleet-secrets-internal/clusters/',
+      [ENV.minRefreshIntervalMs]: '60000',
       ...powertools('api'),
     });
     expect(env('reconcile-cluster')).toEqual({
@@ -225,6 +227,7 @@ describe('the stack with default props', () => {
       [ENV.hmacKeySecretArn]: ref(s.logicalId(s.stack.state.hmacKeySecret)),
       [ENV.secretNamePrefixes]: 'fleet-secrets/',
       [ENV.storeReaderRoleArn]: { 'Fn::GetAtt': [s.logicalId(s.stack.functions.storeReader.role), 'Arn'] },
+      [ENV.minRefreshIntervalMs]: '60000',
       ...powertools('reconcile-cluster'),
     });
   });
@@ -435,7 +438,7 @@ describe('the stack with props set', () => {
   );
 
   it(
-    'should notify the alarm topic, and use the given retention, removal policy and latency threshold',
+    'should notify the alarm topic, and use the given retention, removal policy, latency threshold and minimum refresh interval',
     () => {
       const topic = 'arn:aws:sns:eu-west-1:123456789012:fleet-secrets-alarms';
       const s = synthesize({
@@ -443,8 +446,15 @@ describe('the stack with props set', () => {
         logRetention: 90,
         removalPolicy: RemovalPolicy.DESTROY,
         rotationLatencyThresholdMs: 800,
+        minRefreshInterval: '5m',
       });
       const resources = s.template.toJSON().Resources;
+      for (const name of ['ingest', 'api', 'reconcile-cluster'] as const) {
+        const fn = s.stack.functions.byName[name].function;
+        expect(resources[s.logicalId(fn)].Properties.Environment.Variables[ENV.minRefreshIntervalMs]).toBe(
+          '300000',
+        );
+      }
       for (const alarm of s.stack.observability.alarms) {
         expect(resources[s.logicalId(alarm)].Properties.AlarmActions).toEqual([topic]);
       }
@@ -508,6 +518,8 @@ describe('the stack with props set', () => {
     [{ secretRegions: ['Europe'] }, 'secretRegions[0]'],
     [{ sweepSchedule: 'every minute' }, 'sweepSchedule'],
     [{ rotationLatencyThresholdMs: 0 }, 'rotationLatencyThresholdMs'],
+    [{ minRefreshInterval: '1ns' }, 'minRefreshInterval'],
+    [{ minRefreshInterval: 'soon' }, 'minRefreshInterval'],
     [{ watcher: { namespace: 'Not_A_Namespace' } }, 'watcher.namespace'],
     [{ watcher: { podIdentity: false } }, 'watcher'],
     [

@@ -34,6 +34,8 @@ export interface ApiDeps {
   clusterCredentialPrefix?: string;
   /** Auth types this deployment serves (the Lambda: eks and token; dev mode: all). */
   authTypes?: readonly ClusterAuthType[];
+  /** Shortest non-zero refreshInterval accepted. Default: DEFAULT_MIN_REFRESH_INTERVAL_MS. */
+  minRefreshIntervalMs?: number;
 }
 
 export interface RegisterClusterInput {
@@ -241,7 +243,10 @@ export async function applyFleetExternalSecret(
   generation: number;
   clusters: Array<{ clusterId: string; objects: number; removed: number }>;
 }> {
-  const validated = validateFleetExternalSecret(manifest);
+  const validated = validateFleetExternalSecret(
+    manifest,
+    deps.minRefreshIntervalMs === undefined ? {} : { minRefreshIntervalMs: deps.minRefreshIntervalMs },
+  );
   if (!validated.ok) throw InvalidRequestError.fromIssues('FleetExternalSecret', validated.issues);
   const fes = validated.value;
   const namespace = fes.metadata.namespace ?? 'default';

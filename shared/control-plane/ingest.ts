@@ -1,6 +1,7 @@
 import {
   expandClusterExternalSecret,
   planReads,
+  type ValidationOptions,
   validateClusterExternalSecret,
   validateExternalSecret,
 } from '../domain/index.js';
@@ -49,6 +50,8 @@ export interface IngestDeps {
   clusters: ClusterClientFactory;
   invoker: Invoker;
   clock: Clock;
+  /** Shortest non-zero refreshInterval accepted. Default: DEFAULT_MIN_REFRESH_INTERVAL_MS. */
+  minRefreshIntervalMs?: number;
 }
 
 export interface IngestResult {
@@ -136,7 +139,7 @@ async function syncExternalSecret(ctx: IngestContext, namespace: string, name: s
     await removeSnapshots(ctx, [ref]);
     return;
   }
-  const validated = validateExternalSecret(live);
+  const validated = validateExternalSecret(live, validationOptions(ctx.deps));
   if (!validated.ok) {
     const issues = validated.issues.map((i) => `${i.path}: ${i.message}`);
     ctx.result.invalid.push({ kind: 'ExternalSecret', namespace, name, issues });
@@ -163,7 +166,7 @@ async function syncClusterExternalSecret(ctx: IngestContext, name: string): Prom
     await removeSnapshots(ctx, existing);
     return;
   }
-  const validated = validateClusterExternalSecret(live);
+  const validated = validateClusterExternalSecret(live, validationOptions(ctx.deps));
   if (!validated.ok) {
     ctx.result.invalid.push({
       kind: 'ClusterExternalSecret',
@@ -256,4 +259,8 @@ async function reportInvalid(
       message,
     })
     .catch(() => undefined);
+}
+
+function validationOptions(deps: IngestDeps): ValidationOptions {
+  return deps.minRefreshIntervalMs === undefined ? {} : { minRefreshIntervalMs: deps.minRefreshIntervalMs };
 }

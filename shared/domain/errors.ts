@@ -25,6 +25,7 @@ export type RenderErrorReason =
   | 'DecodingFailed'
   | 'TemplateParse'
   | 'TemplateExec'
+  | 'TemplateBudget'
   | 'TemplateOutput'
   | 'InvalidRegexp'
   | 'KeyCollision'
@@ -144,6 +145,14 @@ export class TemplateExecRenderError extends RenderError {
   override readonly name = 'TemplateExecRenderError';
   constructor(path: string, detail: string) {
     super({ reason: 'TemplateExec', path, message: `template failed: ${detail}` });
+  }
+}
+
+/** A template ran out of its render's execution budget (template/budget.ts). */
+export class TemplateBudgetRenderError extends RenderError {
+  override readonly name = 'TemplateBudgetRenderError';
+  constructor(path: string, detail: string) {
+    super({ reason: 'TemplateBudget', path, message: `template stopped: ${detail}` });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { FindQuery, ReadRequest } from '../ports/secret-provider.js';
 import type { RemoteKeyRef } from './records.js';
-import { compileGoRegexp } from './regexp.js';
+import { compileGoRegexp, findNameMatches } from './regexp.js';
 import type { ExternalSecretSpec, FindRef, RemoteRef, StoreRef } from './schema.js';
 
 export interface PlannedRead {
@@ -116,6 +116,15 @@ export function findQueryId(query: FindQuery): string {
   return `${FIND_REF_PREFIX}${JSON.stringify(canonical)}`;
 }
 
+/**
+ * How errors name a find: the query as the spec wrote it. The reader's allowed prefixes (`within`)
+ * are left out: they are the store's policy, not something the object asked for.
+ */
+export function findLabel(query: FindQuery): string {
+  const { within: _policy, ...asked } = query;
+  return `find(${JSON.stringify(asked)})`;
+}
+
 /** The query behind a `find:` ref, or undefined for an exact-key ref. */
 export function parseFindQueryId(ref: string): FindQuery | undefined {
   if (!ref.startsWith(FIND_REF_PREFIX)) return undefined;
@@ -137,7 +146,7 @@ export function findQueryMayMatch(query: FindQuery, key: string, tags?: Record<s
   if (query.path !== undefined && !key.startsWith(query.path)) return false;
   if (query.nameRegexp !== undefined) {
     const re = compileGoRegexp(query.nameRegexp);
-    if (re && !re.test(key)) return false;
+    if (re && !findNameMatches(re, key)) return false;
   }
   if (query.tags !== undefined && tags !== undefined) {
     for (const [k, v] of Object.entries(query.tags)) if (tags[k] !== v) return false;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchesKeyGlob, matchesNameGlob } from './glob.js';
 import { matchesLabelSelector } from './label-selector.js';
-import { checkAccess } from './policy.js';
+import { allowedKeyPrefixes, checkAccess, listingPrefixes } from './policy.js';
 import { globNamesInternalPrefix, reservedPrefixOf } from './reserved-keys.js';
 import type { AccessPolicy, LabelSelector, SecretStore } from './schema.js';
 
@@ -149,6 +149,39 @@ describe('reserved prefixes', () => {
     ['team-a/*', false],
   ])('should tell whether glob %s names the internal prefix (%s)', (glob, names) => {
     expect(globNamesInternalPrefix(glob)).toBe(names);
+  });
+});
+
+describe('allowedKeyPrefixes', () => {
+  const withKeys = (keys: string[]) => store({ clusterSelector: {}, namespaces: ['*'], keys });
+
+  it('should give the literal text before each glob wildcard, without prefixes another one covers', () => {
+    expect(allowedKeyPrefixes(withKeys(['team-a/*', 'team-a/db/**', 'shared/config', 'x?y']))).toEqual([
+      'shared/config',
+      'team-a/',
+      'x',
+    ]);
+  });
+
+  it('should give no restriction when a glob starts with a wildcard', () => {
+    expect(allowedKeyPrefixes(withKeys(['team-a/*', '*']))).toBeUndefined();
+    expect(allowedKeyPrefixes(withKeys(['**/db']))).toBeUndefined();
+  });
+
+  it('should give no prefix at all when no key is allowed', () => {
+    expect(allowedKeyPrefixes(withKeys([]))).toEqual([]);
+    expect(allowedKeyPrefixes(store())).toEqual([]);
+  });
+});
+
+describe('listingPrefixes', () => {
+  it('should list the own prefix, or the allowed prefixes, or their narrower overlap', () => {
+    expect(listingPrefixes(undefined, undefined)).toBeUndefined();
+    expect(listingPrefixes('app/', undefined)).toEqual(['app/']);
+    expect(listingPrefixes(undefined, ['team-a/', 'shared/'])).toEqual(['team-a/', 'shared/']);
+    expect(listingPrefixes('team-a/db', ['team-a/', 'shared/'])).toEqual(['team-a/db']);
+    expect(listingPrefixes('team', ['team-a/', 'shared/'])).toEqual(['team-a/']);
+    expect(listingPrefixes('team-b/', ['team-a/'])).toEqual([]);
   });
 });
 

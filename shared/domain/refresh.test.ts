@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_JITTER_MS, nextRefreshAt } from './refresh.js';
+import { DEFAULT_MIN_REFRESH_INTERVAL_MS, MAX_JITTER_MS, nextRefreshAt } from './refresh.js';
 
 const last = new Date('2026-01-01T00:00:00Z');
 
@@ -22,6 +22,22 @@ describe('nextRefreshAt', () => {
     }
   });
 
+  it('should schedule an interval below the minimum as the minimum (objects stored before it was raised)', () => {
+    const delay = (refreshInterval: string, minIntervalMs?: number) =>
+      (
+        nextRefreshAt({
+          lastSyncAt: last,
+          refreshInterval,
+          objectKey: 'c/n/o',
+          ...(minIntervalMs === undefined ? {} : { minIntervalMs }),
+        }) as Date
+      ).getTime() - last.getTime();
+    expect(delay('1ns')).toBeGreaterThanOrEqual(DEFAULT_MIN_REFRESH_INTERVAL_MS);
+    expect(delay('1ns')).toBeLessThanOrEqual(DEFAULT_MIN_REFRESH_INTERVAL_MS * 1.1);
+    expect(delay('1ns', 1000)).toBeGreaterThanOrEqual(1000);
+    expect(delay('1ns', 1000)).toBeLessThanOrEqual(1100);
+  });
+
   it('should give one object the same jitter every time and spread different objects', () => {
     const at = (key: string) =>
       nextRefreshAt({ lastSyncAt: last, refreshInterval: '1h', objectKey: key })?.getTime();
@@ -32,7 +48,7 @@ describe('nextRefreshAt', () => {
 
   it('should only ever delay, by at most 10% of the interval and 5 minutes (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 48 * 3600 }), fc.string(), (seconds, key) => {
+      fc.property(fc.integer({ min: 60, max: 48 * 3600 }), fc.string(), (seconds, key) => {
         const next = nextRefreshAt({
           lastSyncAt: last,
           refreshInterval: `${seconds}s`,

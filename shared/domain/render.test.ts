@@ -464,6 +464,16 @@ describe('renderTargetSecret: failures are typed RenderErrors', () => {
       'spec.target.template.data.a',
     ],
     [
+      'a template over its execution budget',
+      {
+        ...one({ key: 'plain' }),
+        target: { template: { data: { a: '{{ range 100000000000 }}{{ end }}' } } },
+      },
+      db,
+      'TemplateBudget',
+      'spec.target.template.data.a',
+    ],
+    [
       'a templateFrom output that is not a string map',
       { ...one({ key: 'plain' }), target: { template: { templateFrom: [{ literal: 'port: 5432' }] } } },
       db,

@@ -21,6 +21,7 @@ import {
   RenderError,
   ReservedMetadataError,
   StoreNotResolvedError,
+  TemplateBudgetRenderError,
   TemplateExecRenderError,
   TemplateOutputError,
   TemplateParseRenderError,
@@ -57,6 +58,7 @@ import {
   fromBytes,
   GoMap,
   runTemplate,
+  TemplateBudget,
   TemplateExecError,
   TemplateParseError,
   templateDataFrom,
@@ -102,6 +104,8 @@ export function renderTargetSecret(input: RenderInput): RenderResult {
 function render(input: RenderInput): RenderedSecret {
   const { object } = input;
   const spec = object.spec;
+  // One budget for every template of the object: its Secret is one write, bounded as a whole.
+  const budget = new TemplateBudget();
   const versions: Record<string, string> = {};
   const fetch = (storeName: string, request: ReadRequest, path: string): SecretPayload => {
     const r = input.lookup(storeName, request);
@@ -145,7 +149,7 @@ function render(input: RenderInput): RenderedSecret {
       return;
     }
     entries = item.rewrite?.length
-      ? rewriteKeys(entries, item.rewrite, `${at}.rewrite`)
+      ? rewriteKeys(entries, item.rewrite, `${at}.rewrite`, budget)
       : convertKeys(entries, conversion ?? 'Default', at);
     for (const [key, value] of entries) {
       if (!SECRET_KEY.test(key)) throw new InvalidSecretKeyError(at);
@@ -195,7 +199,7 @@ function render(input: RenderInput): RenderedSecret {
     (tpl.templateFrom ?? []).forEach((tf, i) => {
       if (tf.literal === undefined) return;
       const at = `spec.target.template.templateFrom[${i}].literal`;
-      const out = evalTemplate(tf.literal, tplData, at);
+      const out = evalTemplate(tf.literal, tplData, at, budget);
       if (out.length === 0) return;
       const pairs = goFromYamlStrict(out);
       if (!pairs.ok) throw new TemplateOutputError(at, 'output is not a YAML map of string values');
@@ -203,15 +207,18 @@ function render(input: RenderInput): RenderedSecret {
       for (const [k, v] of pairs.entries) sink(k, v);
     });
     for (const [key, text] of sortedEntries(tpl.data ?? {})) {
-      sinks.Data(key, evalTemplate(text, tplData, fieldPath('spec.target.template.data', key)));
+      sinks.Data(key, evalTemplate(text, tplData, fieldPath('spec.target.template.data', key), budget));
     }
     for (const [key, text] of sortedEntries(tpl.metadata?.labels ?? {})) {
-      sinks.Labels(key, evalTemplate(text, tplData, fieldPath('spec.target.template.metadata.labels', key)));
+      sinks.Labels(
+        key,
+        evalTemplate(text, tplData, fieldPath('spec.target.template.metadata.labels', key), budget),
+      );
     }
     for (const [key, text] of sortedEntries(tpl.metadata?.annotations ?? {})) {
       sinks.Annotations(
         key,
-        evalTemplate(text, tplData, fieldPath('spec.target.template.metadata.annotations', key)),
+        evalTemplate(text, tplData, fieldPath('spec.target.template.metadata.annotations', key), budget),
       );
     }
     if (Object.keys(tpl.data ?? {}).length === 0 && (tpl.templateFrom ?? []).length === 0) {
@@ -308,7 +315,12 @@ function convertKeys(entries: Map<string, Uint8Array>, strategy: ConversionStrat
   return out;
 }
 
-function rewriteKeys(entries: Map<string, Uint8Array>, rewrites: Rewrite[], at: string) {
+function rewriteKeys(
+  entries: Map<string, Uint8Array>,
+  rewrites: Rewrite[],
+  at: string,
+  budget: TemplateBudget,
+) {
   let cur = entries;
   rewrites.forEach((rw, j) => {
     const path = `${at}[${j}]`;
@@ -325,6 +337,7 @@ function rewriteKeys(entries: Map<string, Uint8Array>, rewrites: Rewrite[], at: 
             rw.transform.template,
             new GoMap(new Map([['value', toBytes(k)]]), 'string'),
             `${path}.transform.template`,
+            budget,
           ),
         );
     }
@@ -361,11 +374,12 @@ function decode(value: Uint8Array, strategy: DecodingStrategy | undefined, at: s
   }
 }
 
-function evalTemplate(text: string, data: Value, at: string): string {
+function evalTemplate(text: string, data: Value, at: string, budget: TemplateBudget): string {
   try {
-    return runTemplate(text, data);
+    return runTemplate(text, data, budget);
   } catch (e) {
     if (e instanceof TemplateParseError) throw new TemplateParseRenderError(at, e.message);
+    if (e instanceof TemplateExecError && e.budget) throw new TemplateBudgetRenderError(at, e.message);
     if (e instanceof TemplateExecError) throw new TemplateExecRenderError(at, e.message);
     throw e;
   }

@@ -273,6 +273,53 @@ describe('validateExternalSecret', () => {
   });
 });
 
+describe('refreshInterval minimum', () => {
+  const issuesOf = (refreshInterval: string, options = {}) => {
+    const r = validateExternalSecret(es({ ...baseSpec, refreshInterval }), options);
+    return r.ok ? [] : r.issues;
+  };
+
+  it.each(['1ns', '1ms', '59s', '0.5m'])(
+    'should refuse refreshInterval %s, naming the field and the minimum',
+    (v) => {
+      expect(issuesOf(v)).toEqual([
+        {
+          path: 'spec.refreshInterval',
+          message: 'must be "0" (no periodic refresh) or at least 1m0s, the control plane\'s minimum',
+        },
+      ]);
+    },
+  );
+
+  it.each(['0', '1m', '60s', '1h'])('should accept refreshInterval %s', (v) => {
+    expect(issuesOf(v)).toEqual([]);
+  });
+
+  it('should apply the minimum the control plane is configured with', () => {
+    expect(issuesOf('30s', { minRefreshIntervalMs: 10_000 })).toEqual([]);
+    expect(issuesOf('5m', { minRefreshIntervalMs: 600_000 })[0]?.message).toContain('at least 10m0s');
+  });
+
+  it('should apply it to the spec inside ClusterExternalSecret and FleetExternalSecret too', () => {
+    const inner = { ...baseSpec, refreshInterval: '1ns' };
+    const ces = validateClusterExternalSecret({
+      apiVersion: api,
+      kind: 'ClusterExternalSecret',
+      metadata: { name: 'c' },
+      spec: { namespaces: ['a'], externalSecretSpec: inner },
+    });
+    const fes = validateFleetExternalSecret({
+      apiVersion: api,
+      kind: 'FleetExternalSecret',
+      metadata: { name: 'f' },
+      spec: { namespaces: ['a'], externalSecretSpec: inner },
+    });
+    for (const r of [ces, fes]) {
+      expect(r.ok ? [] : r.issues.map((i) => i.path)).toEqual(['spec.externalSecretSpec.refreshInterval']);
+    }
+  });
+});
+
 describe('validateClusterExternalSecret / validateFleetExternalSecret', () => {
   const ces = (spec: unknown) => ({
     apiVersion: api,

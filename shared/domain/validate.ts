@@ -7,9 +7,10 @@
 import type { TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors';
-import { parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from './duration.js';
 import { isReservedMetadataKey } from './labels.js';
-import { compileGoRegexp } from './regexp.js';
+import { DEFAULT_MIN_REFRESH_INTERVAL_MS } from './refresh.js';
+import { goRegexpProblem } from './regexp.js';
 import {
   ClusterExternalSecret,
   DNS_SUBDOMAIN_PATTERN,
@@ -26,6 +27,12 @@ import { checkTemplateSyntax } from './template/index.js';
 export interface ValidationIssue {
   path: string;
   message: string;
+}
+
+/** Control-plane settings the rules depend on. */
+export interface ValidationOptions {
+  /** Shortest non-zero spec.refreshInterval accepted. Default: DEFAULT_MIN_REFRESH_INTERVAL_MS. */
+  minRefreshIntervalMs?: number;
 }
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
@@ -51,14 +58,20 @@ function checker(schema: TSchema): TypeCheck<TSchema> {
   return c;
 }
 
-export function validateExternalSecret(obj: unknown): ValidationResult<ExternalSecret> {
+export function validateExternalSecret(
+  obj: unknown,
+  options: ValidationOptions = {},
+): ValidationResult<ExternalSecret> {
   return run(obj, ExternalSecret, (es, issues) => {
     checkMetadataName(es.metadata.name, issues);
-    checkExternalSecretSpec(es.spec, 'spec', issues);
+    checkExternalSecretSpec(es.spec, 'spec', issues, options);
   });
 }
 
-export function validateClusterExternalSecret(obj: unknown): ValidationResult<ClusterExternalSecret> {
+export function validateClusterExternalSecret(
+  obj: unknown,
+  options: ValidationOptions = {},
+): ValidationResult<ClusterExternalSecret> {
   return run(obj, ClusterExternalSecret, (ces, issues) => {
     checkMetadataName(ces.metadata.name, issues);
     const { spec } = ces;
@@ -69,18 +82,21 @@ export function validateClusterExternalSecret(obj: unknown): ValidationResult<Cl
       });
     }
     if (spec.refreshTime !== undefined) checkDuration(spec.refreshTime, 'spec.refreshTime', issues);
-    checkExternalSecretSpec(spec.externalSecretSpec, 'spec.externalSecretSpec', issues);
+    checkExternalSecretSpec(spec.externalSecretSpec, 'spec.externalSecretSpec', issues, options);
   });
 }
 
-export function validateFleetExternalSecret(obj: unknown): ValidationResult<FleetExternalSecret> {
+export function validateFleetExternalSecret(
+  obj: unknown,
+  options: ValidationOptions = {},
+): ValidationResult<FleetExternalSecret> {
   return run(obj, FleetExternalSecret, (fes, issues) => {
     checkMetadataName(fes.metadata.name, issues);
     const { spec } = fes;
     if (!spec.namespaces && !spec.namespaceSelector) {
       issues.push({ path: 'spec.namespaces', message: 'set namespaces or namespaceSelector' });
     }
-    checkExternalSecretSpec(spec.externalSecretSpec, 'spec.externalSecretSpec', issues);
+    checkExternalSecretSpec(spec.externalSecretSpec, 'spec.externalSecretSpec', issues, options);
   });
 }
 
@@ -111,17 +127,20 @@ export function validateSecretStore(obj: unknown): ValidationResult<SecretStore>
 }
 
 /** Validates any of the four kinds, chosen by `kind`. */
-export function validateManifest(obj: unknown): ValidationResult<AnyManifest> {
+export function validateManifest(
+  obj: unknown,
+  options: ValidationOptions = {},
+): ValidationResult<AnyManifest> {
   const kind = isRecord(obj) ? obj.kind : undefined;
   switch (kind) {
     case 'ExternalSecret':
-      return validateExternalSecret(obj);
+      return validateExternalSecret(obj, options);
     case 'ClusterExternalSecret':
-      return validateClusterExternalSecret(obj);
+      return validateClusterExternalSecret(obj, options);
     case 'SecretStore':
       return validateSecretStore(obj);
     case 'FleetExternalSecret':
-      return validateFleetExternalSecret(obj);
+      return validateFleetExternalSecret(obj, options);
     default:
       return {
         ok: false,
@@ -143,6 +162,7 @@ export function checkExternalSecretSpec(
   spec: ExternalSecretSpec,
   at: string,
   issues: ValidationIssue[],
+  options: ValidationOptions = {},
 ): void {
   const data = spec.data ?? [];
   const dataFrom = spec.dataFrom ?? [];
@@ -171,24 +191,25 @@ export function checkExternalSecretSpec(
       if (path === undefined && name === undefined && tags === undefined) {
         issues.push({ path: `${p}.find`, message: 'set path, name or tags' });
       }
-      if (name && !compileGoRegexp(name.regexp)) {
-        issues.push({ path: `${p}.find.name.regexp`, message: 'regular expression does not compile' });
-      }
+      const nameProblem = name && goRegexpProblem(name.regexp);
+      if (nameProblem) issues.push({ path: `${p}.find.name.regexp`, message: nameProblem });
     }
     item.rewrite?.forEach((rw, j) => {
-      if ('regexp' in rw && !compileGoRegexp(rw.regexp.source)) {
-        issues.push({
-          path: `${p}.rewrite[${j}].regexp.source`,
-          message: 'regular expression does not compile',
-        });
-      }
+      const sourceProblem = 'regexp' in rw && goRegexpProblem(rw.regexp.source);
+      if (sourceProblem) issues.push({ path: `${p}.rewrite[${j}].regexp.source`, message: sourceProblem });
       if ('transform' in rw) {
         checkTemplate(rw.transform.template, `${p}.rewrite[${j}].transform.template`, issues);
       }
     });
   });
-  if (spec.refreshInterval !== undefined)
-    checkDuration(spec.refreshInterval, `${at}.refreshInterval`, issues);
+  if (spec.refreshInterval !== undefined) {
+    checkRefreshInterval(
+      spec.refreshInterval,
+      `${at}.refreshInterval`,
+      options.minRefreshIntervalMs ?? DEFAULT_MIN_REFRESH_INTERVAL_MS,
+      issues,
+    );
+  }
 
   const target = spec.target;
   if (target) {
@@ -251,6 +272,20 @@ function checkDuration(value: string, path: string, issues: ValidationIssue[]): 
     return;
   }
   if (ms < 0 || value.startsWith('-')) issues.push({ path, message: 'must not be negative' });
+}
+
+/** A duration, and either 0 (ESO: refresh disabled, sync once) or at least the minimum. */
+function checkRefreshInterval(value: string, path: string, minMs: number, issues: ValidationIssue[]): void {
+  const before = issues.length;
+  checkDuration(value, path, issues);
+  if (issues.length > before) return;
+  const ms = parseDuration(value);
+  if (ms > 0 && ms < minMs) {
+    issues.push({
+      path,
+      message: `must be "0" (no periodic refresh) or at least ${formatDuration(minMs)}, the control plane's minimum`,
+    });
+  }
 }
 
 const DURATION_MESSAGE = 'must be a Go duration such as "1h30m", "90s" or "0"';

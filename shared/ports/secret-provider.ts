@@ -33,6 +33,12 @@ export interface FindQuery {
   path?: string;
   nameRegexp?: string;
   tags?: Record<string, string>;
+  /**
+   * The reading store's policy allows only keys starting with one of these prefixes: a provider
+   * that can list by prefix lists only under them, so a find never enumerates names the reader
+   * may not see. Absent = no restriction. The caller still checks every result against the policy.
+   */
+  within?: string[];
 }
 
 export interface SecretProvider {

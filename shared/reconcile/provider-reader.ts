@@ -1,3 +1,4 @@
+import { findLabel } from '../domain/plan.js';
 import { ProviderError, StoreConfigError } from '../domain/provider-errors.js';
 import type {
   FindQuery,
@@ -137,7 +138,13 @@ export class ProviderReader {
   /** Keys matching a dataFrom.find query, listed once per pass per (store, query). */
   find(storeName: string, query: FindQuery): Promise<string[]> {
     this.#stats.finds++;
-    const id = JSON.stringify([storeName, query.path ?? '', query.nameRegexp ?? '', sortedTags(query.tags)]);
+    const id = JSON.stringify([
+      storeName,
+      query.path ?? '',
+      query.nameRegexp ?? '',
+      sortedTags(query.tags),
+      query.within ?? null,
+    ]);
     const existing = this.#finds.get(id);
     if (existing) {
       this.#stats.findHits++;
@@ -146,7 +153,7 @@ export class ProviderReader {
     const found = this.#store(storeName)
       .provider.then((provider) => provider.find(query, this.#context))
       .catch((err: unknown) => {
-        throw asProviderError(err, storeName, `find(${JSON.stringify(query)})`);
+        throw asProviderError(err, storeName, findLabel(query));
       });
     this.#finds.set(id, found);
     return found;

@@ -4,7 +4,7 @@
  * coalescing reader (one provider call per store).
  */
 import { planReads, type ReadPlan } from '../domain/plan.js';
-import { checkAccess } from '../domain/policy.js';
+import { allowedKeyPrefixes, checkAccess, checkKeyAccess, checkReaderAccess } from '../domain/policy.js';
 import type { DesiredSnapshot } from '../domain/records.js';
 import { reservedPrefixOf } from '../domain/reserved-keys.js';
 import type { FindQuery, ReadResult } from '../ports/secret-provider.js';
@@ -17,6 +17,8 @@ export interface ObjectReads {
   findResults: (storeName: string, query: FindQuery) => string[] | undefined;
   /** In plan.reads order. */
   results: Promise<ReadResult[]>;
+  /** Keys the finds listed that the store's policy does not allow: dropped, and only counted. */
+  skippedByPolicy: number;
 }
 
 async function requireStore(ctx: PassContext, storeName: string) {
@@ -79,17 +81,27 @@ async function planObjectReads(ctx: PassContext, snapshot: DesiredSnapshot): Pro
     );
   }
   for (const r of first.reads) await assertAllowed(ctx, snapshot, r.storeName, r.request.key);
-  for (const f of first.finds) await requireStore(ctx, f.storeName);
-
   const found = new Map<string, string[]>();
+  let skippedByPolicy = 0;
   await Promise.all(
     first.finds.map(async (f) => {
-      // A broad find lists the control plane's own secrets too: they are no tenant's keys, so they
-      // are left out rather than failing the whole object (checkAccess would refuse each one).
-      const keys = (await ctx.reader.find(f.storeName, f.query)).filter(
+      const store = await requireStore(ctx, f.storeName);
+      const reader = checkReaderAccess(store, ctx.record, snapshot.namespace);
+      if (!reader.allowed) throw new AccessDeniedByPolicyError(reader.reason);
+      const within = allowedKeyPrefixes(store);
+      const listed = (
+        within?.length === 0
+          ? []
+          : await ctx.reader.find(f.storeName, { ...f.query, ...(within ? { within } : {}) })
+      ).filter(
+        // A broad find lists the control plane's own secrets too: they are no tenant's keys, so
+        // they are left out silently (checkAccess would refuse each one).
         (k) => reservedPrefixOf(k) === undefined,
       );
-      for (const key of keys) await assertAllowed(ctx, snapshot, f.storeName, key);
+      // A find is a question about what this namespace may read: keys outside the policy are not
+      // an error, and their names (other tenants' secrets) must reach no status, Event or log.
+      const keys = listed.filter((key) => checkKeyAccess(store, key).allowed);
+      skippedByPolicy += listed.length - keys.length;
       found.set(findId(f.storeName, f.query), keys);
     }),
   );
@@ -98,5 +110,5 @@ async function planObjectReads(ctx: PassContext, snapshot: DesiredSnapshot): Pro
     first.finds.length > 0
       ? planReads(snapshot.spec, { ...(defaultStore ? { defaultStore } : {}), findResults })
       : first;
-  return { plan, findResults };
+  return { plan, findResults, skippedByPolicy };
 }

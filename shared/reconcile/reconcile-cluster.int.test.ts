@@ -503,6 +503,84 @@ describe('reconcileCluster isolation', () => {
     }
   });
 
+  it('should fail only the object whose template runs out of its budget, and sync the others', async () => {
+    await fx.putValue('budget', 'fine');
+    await externalSecret(
+      nsA,
+      'runaway',
+      spec({
+        data: [{ secretKey: 'v', remoteRef: { key: fx.key('budget') } }],
+        // Without a budget this exhausts the heap: an uncatchable crash of the whole pass.
+        target: { template: { data: { v: '{{ range 100000000000 }}{{ .v }}{{ end }}' } } },
+      }),
+    );
+    await externalSecret(
+      nsA,
+      'modest',
+      spec({ data: [{ secretKey: 'v', remoteRef: { key: fx.key('budget') } }] }),
+    );
+
+    const result = await pass({
+      kind: 'objects',
+      objects: [
+        { namespace: nsA, name: 'runaway' },
+        { namespace: nsA, name: 'modest' },
+      ],
+    });
+
+    const failed = reportOf(result, nsA, 'runaway');
+    expect(failed).toMatchObject({ outcome: 'failed', reason: 'RenderError' });
+    expect(failed?.message).toBe(
+      'spec.target.template.data.v: template stopped: 1:10: template exceeded its range size budget (100000)',
+    );
+    expect(reportOf(result, nsA, 'modest')).toMatchObject({ outcome: 'synced' });
+    expect(text(await readSecret(nsA, 'modest'), 'v')).toBe('fine');
+    expect(await secretExists(nsA, 'runaway')).toBe(false);
+    expect(result.outcome).toBe('completed');
+  });
+
+  it('should never name keys outside the store policy that a find lists, only count them', async () => {
+    // `*` stays inside one segment: the nested key is listed under the allowed prefix yet not allowed.
+    await fx.putValue('found-db', 'db-value');
+    await fx.putValue('team-b/stripe-live-key', 'not-for-a');
+    const outsideName = `team-b-${fx.runId}/stripe-live-key`;
+    await fx.sm.send(new CreateSecretCommand({ Name: outsideName, SecretString: 'never-listed' }));
+    try {
+      await externalSecret(
+        nsA,
+        'finder',
+        spec({
+          dataFrom: [
+            {
+              find: { name: { regexp: '(str[i]pe|found-db)' } },
+              rewrite: [{ regexp: { source: '.*/', target: '' } }],
+            },
+          ],
+        }),
+      );
+      const listingsBefore = fx.providerApiCalls('ListSecrets');
+
+      const result = await pass(only(nsA, 'finder'));
+
+      const report = reportOf(result, nsA, 'finder');
+      expect(report).toMatchObject({ outcome: 'synced' });
+      expect(report?.message).toContain("1 key outside the store's policy was skipped");
+      const secret = await readSecret(nsA, 'finder');
+      expect(Object.keys(secret.data ?? {})).toEqual(['found-db']);
+      // One listing, under the policy's prefix only: the account's other names are never fetched.
+      expect(fx.providerApiCalls('ListSecrets') - listingsBefore).toBe(1);
+      const status = await fx.state.getStatus({ clusterId, namespace: nsA, name: 'finder' });
+      const events = await admin.core.listNamespacedEvent({ namespace: nsA });
+      const es = await readExternalSecret(nsA, 'finder');
+      const surfaces = JSON.stringify([result, status, events.items, es.status, fx.logs]);
+      expect(surfaces).not.toContain('stripe');
+      expect(surfaces).not.toContain('team-b');
+    } finally {
+      await fx.deleteValue('team-b/stripe-live-key');
+      await fx.sm.send(new DeleteSecretCommand({ SecretId: outsideName, ForceDeleteWithoutRecovery: true }));
+    }
+  });
+
   it('should refuse a key the store policy does not allow, naming it, without reading it', async () => {
     const outside = `outside-${fx.runId}/secret`;
     await externalSecret(nsB, 'greedy', spec({ data: [{ secretKey: 'v', remoteRef: { key: outside } }] }));

@@ -199,16 +199,17 @@ export async function syncDesiredObject(
   }
 
   // The condition's message stays the same while the object stays synced: no status write, no Event.
+  const skipped = skippedNote(reads.skippedByPolicy);
   const message =
-    action === 'not-managed'
+    (action === 'not-managed'
       ? `Secret ${targetName} exists; creationPolicy None leaves it as it is`
-      : `Secret ${targetName} synced`;
+      : `Secret ${targetName} synced`) + skipped;
   const wrote = policy !== 'None';
   return {
     action,
     ...(diff.drift ? { drift: diff.drift } : {}),
     ...(wroteAt ? { wroteAt } : {}),
-    message: describeAction(action, targetName, diff.drift),
+    message: describeAction(action, targetName, diff.drift) + skipped,
     status: {
       ...base,
       ...condition(ctx, previous, 'True', ReadyReason.synced, message),
@@ -224,6 +225,12 @@ export async function syncDesiredObject(
       ...refreshAfterSync(ctx, snapshot),
     },
   };
+}
+
+/** A count only: the names of keys outside the policy belong to other tenants. */
+function skippedNote(skipped: number): string {
+  if (skipped === 0) return '';
+  return `; ${skipped} ${skipped === 1 ? 'key' : 'keys'} outside the store's policy ${skipped === 1 ? 'was' : 'were'} skipped`;
 }
 
 function describeAction(
@@ -304,6 +311,7 @@ function refreshAfterSync(ctx: PassContext, snapshot: DesiredSnapshot): Pick<Syn
     refreshInterval: snapshot.spec.refreshInterval,
     refreshPolicy: snapshot.spec.refreshPolicy,
     objectKey: `${snapshot.clusterId}/${snapshot.namespace}/${snapshot.name}`,
+    ...(ctx.deps.minRefreshIntervalMs === undefined ? {} : { minIntervalMs: ctx.deps.minRefreshIntervalMs }),
   });
   return next ? { nextRefreshAt: next.toISOString() } : {};
 }

@@ -28,6 +28,8 @@ export interface ReconcileDeps {
   defaultStore?: string;
   /** Objects worked on at once (each does at most a handful of API calls). Default 16. */
   concurrency?: number;
+  /** Shortest refresh scheduled, whatever an object asks for. Default: DEFAULT_MIN_REFRESH_INTERVAL_MS. */
+  minRefreshIntervalMs?: number;
 }
 
 /** What happened to one object in a pass. */

@@ -283,6 +283,7 @@ describe('the watcher image', () => {
           KUBERNETES_SERVICE_PORT: server.port,
           WATCHER_CLUSTER_ID: 'image-it',
           WATCHER_INGEST_FUNCTION: functionArn,
+          WATCHER_SIGNING_KEY: 'image-it-signing-key-0123456789abcdef',
           AWS_REGION: moto.region,
           AWS_ENDPOINT_URL_LAMBDA: moto.url,
           AWS_ACCESS_KEY_ID: motoCredentials.accessKeyId,

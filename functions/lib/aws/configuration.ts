@@ -3,6 +3,19 @@ export class MissingConfigurationError extends Error {
   override readonly name = 'MissingConfigurationError';
 }
 
+/** A positive whole number of milliseconds from `name`, or undefined when it is not set. */
+export function optionalMillisEnv(name: string): number | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === '') return undefined;
+  const ms = Number(value);
+  if (!Number.isSafeInteger(ms) || ms <= 0) {
+    throw new MissingConfigurationError(
+      `environment variable ${name} must be a positive whole number of milliseconds`,
+    );
+  }
+  return ms;
+}
+
 export function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new MissingConfigurationError(`environment variable ${name} is not set`);

@@ -5,13 +5,15 @@ import { DynamoDbStateStore } from '../../../shared/adapters/dynamodb/dynamodb-s
 import { LambdaInvoker } from '../../../shared/adapters/lambda/lambda-invoker.js';
 import { systemClock } from '../../../shared/ports/clock.js';
 import type { CoreAdapters } from '../compose.js';
-import { oncePerContainer, requiredEnv } from './configuration.js';
+import { oncePerContainer, optionalMillisEnv, requiredEnv } from './configuration.js';
 
 /** State table and fan-out: all that rotation and sweep need. */
 export const awsCoreAdapters = oncePerContainer(async (): Promise<CoreAdapters> => {
   const region = requiredEnv('AWS_REGION');
+  const minRefreshIntervalMs = optionalMillisEnv(ENV.minRefreshIntervalMs);
   return {
     region,
+    ...(minRefreshIntervalMs === undefined ? {} : { settings: { minRefreshIntervalMs } }),
     clock: systemClock,
     state: new DynamoDbStateStore({
       client: new DynamoDBClient({ region }),

@@ -252,6 +252,45 @@ describe('SecretsManagerProvider against moto', () => {
     expect(calls('BatchGetSecretValue')).toBe(1);
   });
 
+  it('should match find names with Go (RE2) syntax in linear time, even for a catastrophic pattern', async () => {
+    const base = `${prefix}/re2`;
+    const long = `${base}/${'a'.repeat(40)}`;
+    await Promise.all([createSecret(long, CANARY), createSecret(`${base}/Team-A_`, CANARY)]);
+    const { provider } = build();
+    // Backtracks exponentially in JavaScript's RegExp on the 40-character name that fails to match.
+    expect(await provider.find({ path: `${base}/`, nameRegexp: '^(([a-z0-9/-]+-?)*)*_$' }, {})).toEqual([]);
+    // Go-only syntax: a leading (?i), (?P<name>) and \z.
+    expect(await provider.find({ path: `${base}/`, nameRegexp: '(?i)/(?P<team>team-a)_\\z' }, {})).toEqual([
+      `${base}/Team-A_`,
+    ]);
+  });
+
+  it('should list only under the reader policy prefixes, with a name filter per listing', async () => {
+    const base = `${prefix}/within`;
+    await Promise.all([
+      createSecret(`${base}/team-a/db`, CANARY),
+      createSecret(`${base}/team-a-extra/db`, CANARY),
+      createSecret(`${base}/team-b/stripe`, CANARY),
+    ]);
+    const listInputs: Array<Record<string, unknown>> = [];
+    const { provider, calls } = build({
+      beforeSend: (client) =>
+        client.middlewareStack.add(
+          (next, context) => async (args) => {
+            if (context.commandName === 'ListSecretsCommand') listInputs.push({ ...(args.input as object) });
+            return next(args);
+          },
+          { step: 'initialize', name: 'captureListSecrets' },
+        ),
+    });
+    const found = await provider.find({ nameRegexp: 'db$', within: [`${base}/team-a/`] }, {});
+    expect(found).toEqual([`${base}/team-a/db`]);
+    expect(listInputs.map((i) => i.Filters)).toEqual([[{ Key: 'name', Values: [`${base}/team-a/`] }]]);
+    // A path outside every allowed prefix lists nothing at all.
+    expect(await provider.find({ path: `${base}/team-b/`, within: [`${base}/team-a/`] }, {})).toEqual([]);
+    expect(calls('ListSecrets')).toBe(1);
+  });
+
   it('should refuse a find with an invalid regexp, naming the query', async () => {
     const { provider } = build();
     await expect(provider.find({ nameRegexp: '(' }, {})).rejects.toThrow(/InvalidRequest: key "find\(.*\(/);

@@ -6,7 +6,10 @@ import {
   ListSecretsCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { findLabel } from '../../domain/plan.js';
+import { listingPrefixes } from '../../domain/policy.js';
 import { ProviderError } from '../../domain/provider-errors.js';
+import { compileGoRegexp, findNameMatches } from '../../domain/regexp.js';
 import { createLimiter, type Limiter } from '../../lib/concurrency-limit.js';
 import type {
   FindQuery,
@@ -26,6 +29,8 @@ export const BATCH_GET_MAX_IDS = 20;
 /** A find that matches more than this is almost certainly a mistaken query; stop rather than read them all. */
 export const FIND_MAX_KEYS = 10_000;
 const MAX_PAGES_PER_BATCH = 10;
+/** ListSecrets accepts at most 10 values per filter. */
+const MAX_FILTER_VALUES = 10;
 
 export interface SecretsManagerProviderOptions {
   storeName: string;
@@ -139,54 +144,59 @@ export class SecretsManagerProvider implements SecretProvider {
   }
 
   async find(query: FindQuery, ctx: ReadContext): Promise<string[]> {
-    const label = `find(${JSON.stringify(query)})`;
-    let nameRegexp: RegExp | undefined;
-    try {
-      nameRegexp = query.nameRegexp === undefined ? undefined : new RegExp(query.nameRegexp);
-    } catch {
+    const label = findLabel(query);
+    const nameRegexp = query.nameRegexp === undefined ? undefined : compileGoRegexp(query.nameRegexp);
+    if (query.nameRegexp !== undefined && !nameRegexp) {
       throw this.#error('InvalidRequest', label, 'name.regexp is not a valid regular expression');
     }
-    const filters: Filter[] = [];
-    if (query.path) filters.push({ Key: 'name', Values: [query.path] });
+    const prefixes = listingPrefixes(query.path, query.within);
+    if (prefixes?.length === 0) return [];
     // tag-key and tag-value filters match independently (any key, any value), so they only narrow
     // the listing; exact key=value pairs are checked below.
-    for (const [k, v] of Object.entries(query.tags ?? {})) {
-      filters.push({ Key: 'tag-key', Values: [k] }, { Key: 'tag-value', Values: [v] });
-    }
+    const tagFilters: Filter[] = Object.entries(query.tags ?? {}).flatMap(([k, v]) => [
+      { Key: 'tag-key', Values: [k] },
+      { Key: 'tag-value', Values: [v] },
+    ]);
+    // One listing per group of name prefixes: a filter takes at most 10 values (ORed).
+    const listings: Filter[][] = prefixes
+      ? chunk(prefixes, MAX_FILTER_VALUES).map((values) => [{ Key: 'name', Values: values }, ...tagFilters])
+      : [tagFilters];
     const client = this.#clientFor(ctx);
-    const names: string[] = [];
-    let nextToken: string | undefined;
+    const names = new Set<string>();
     try {
-      do {
-        this.#count('ListSecrets');
-        const page = await this.#limit(() =>
-          client.send(
-            new ListSecretsCommand({
-              MaxResults: 100,
-              ...(filters.length ? { Filters: filters } : {}),
-              ...(nextToken ? { NextToken: nextToken } : {}),
-            }),
-          ),
-        );
-        for (const secret of page.SecretList ?? []) {
-          const name = secret.Name;
-          if (!name || secret.DeletedDate) continue;
-          // The service's name filter is a case-insensitive prefix match; ESO's path is exact.
-          if (query.path && !name.startsWith(query.path)) continue;
-          if (nameRegexp && !nameRegexp.test(name)) continue;
-          const tags = Object.fromEntries((secret.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-          if (!Object.entries(query.tags ?? {}).every(([k, v]) => tags[k] === v)) continue;
-          names.push(name);
-        }
-        if (names.length > FIND_MAX_KEYS) {
-          throw this.#error('InvalidRequest', label, `matches more than ${FIND_MAX_KEYS} secrets`);
-        }
-        nextToken = page.NextToken;
-      } while (nextToken);
+      for (const filters of listings) {
+        let nextToken: string | undefined;
+        do {
+          this.#count('ListSecrets');
+          const page = await this.#limit(() =>
+            client.send(
+              new ListSecretsCommand({
+                MaxResults: 100,
+                ...(filters.length ? { Filters: filters } : {}),
+                ...(nextToken ? { NextToken: nextToken } : {}),
+              }),
+            ),
+          );
+          for (const secret of page.SecretList ?? []) {
+            const name = secret.Name;
+            if (!name || secret.DeletedDate) continue;
+            // The service's name filter is a case-insensitive prefix match; ESO's path is exact.
+            if (prefixes && !prefixes.some((p) => name.startsWith(p))) continue;
+            if (nameRegexp && !findNameMatches(nameRegexp, name)) continue;
+            const tags = Object.fromEntries((secret.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+            if (!Object.entries(query.tags ?? {}).every(([k, v]) => tags[k] === v)) continue;
+            names.add(name);
+          }
+          if (names.size > FIND_MAX_KEYS) {
+            throw this.#error('InvalidRequest', label, `matches more than ${FIND_MAX_KEYS} secrets`);
+          }
+          nextToken = page.NextToken;
+        } while (nextToken);
+      }
     } catch (err) {
       throw providerErrorFromThrown(err, this.storeName, label);
     }
-    return names.sort();
+    return [...names].sort();
   }
 
   #clientFor(ctx: ReadContext): SecretsManagerClient {

@@ -1,5 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
+import { findLabel } from '../../domain/plan.js';
 import { ProviderError, type ProviderErrorCode } from '../../domain/provider-errors.js';
+import { compileGoRegexp, findNameMatches } from '../../domain/regexp.js';
 import type {
   FindQuery,
   ReadContext,
@@ -83,14 +85,12 @@ export class FileSecretProvider implements SecretProvider {
 
   async find(query: FindQuery, _ctx: ReadContext): Promise<string[]> {
     this.#count('find');
-    const label = `find(${JSON.stringify(query)})`;
+    const label = findLabel(query);
     if (Object.keys(query.tags ?? {}).length > 0) {
       throw this.#error('InvalidRequest', label, 'a secrets file has no tags to match');
     }
-    let nameRegexp: RegExp | undefined;
-    try {
-      nameRegexp = query.nameRegexp === undefined ? undefined : new RegExp(query.nameRegexp);
-    } catch {
+    const nameRegexp = query.nameRegexp === undefined ? undefined : compileGoRegexp(query.nameRegexp);
+    if (query.nameRegexp !== undefined && !nameRegexp) {
       throw this.#error('InvalidRequest', label, 'name.regexp is not a valid regular expression');
     }
     let entries: Map<string, SecretsFileEntry>;
@@ -102,7 +102,8 @@ export class FileSecretProvider implements SecretProvider {
     return [...entries.keys()]
       .filter(
         (key) =>
-          (query.path === undefined || key.startsWith(query.path)) && (!nameRegexp || nameRegexp.test(key)),
+          (query.path === undefined || key.startsWith(query.path)) &&
+          (!nameRegexp || findNameMatches(nameRegexp, key)),
       )
       .sort();
   }

@@ -298,6 +298,46 @@ describe('VaultProvider against a real Vault', () => {
     expect(await provider.find({ path: 'app/nothing-here' }, {})).toEqual([]);
   });
 
+  it('should match find names with Go (RE2) syntax in linear time, even for a catastrophic pattern', async () => {
+    await putV2(`app/re2/${'a'.repeat(40)}`, { v: CANARY });
+    await putV2('app/re2/Team-A_', { v: CANARY });
+    const provider = await appRoleProvider();
+    // Backtracks exponentially in JavaScript's RegExp on the 40-character name that fails to match.
+    expect(await provider.find({ path: 'app/re2', nameRegexp: '^(([a-z0-9/-]+-?)*)*_$' }, {})).toEqual([]);
+    expect(await provider.find({ path: 'app/re2', nameRegexp: '(?i)/(?P<team>team-a)_\\z' }, {})).toEqual([
+      'app/re2/Team-A_',
+    ]);
+  });
+
+  it('should LIST only under the reader policy prefixes, never the other folders', async () => {
+    await putV2('app/within/team-a/db', { v: CANARY });
+    await putV2('app/within/team-a-extra/db', { v: CANARY });
+    await putV2('app/within/team-b/stripe', { v: CANARY });
+    const provider = await appRoleProvider();
+    const lists = () => provider.callCounts?.().list ?? 0;
+
+    const before = lists();
+    expect(await provider.find({ nameRegexp: 'db$', within: ['app/within/team-a/'] }, {})).toEqual([
+      'app/within/team-a/db',
+    ]);
+    // One LIST of the allowed folder: the mount root, app/, app/within/ and team-b/ are never listed.
+    expect(lists() - before).toBe(1);
+
+    // A partial segment lists its parent folder once and descends only into matching folders.
+    const mid = lists();
+    expect(
+      await provider.find({ path: 'app/within', within: [`${kv2}/data/app/within/team-a`] }, {}),
+    ).toEqual(['app/within/team-a-extra/db', 'app/within/team-a/db']);
+    expect(lists() - mid).toBe(3);
+
+    // A folder outside every allowed prefix lists nothing.
+    const last = lists();
+    expect(await provider.find({ path: 'app/within/team-b', within: ['app/within/team-a/'] }, {})).toEqual(
+      [],
+    );
+    expect(lists()).toBe(last);
+  });
+
   it('should log in with a token read through the credential source and deny keys outside its policy', async () => {
     const name = `vault-token-${run}`;
     const store = vaultStore(name, {

@@ -1,4 +1,7 @@
+import { findLabel } from '../../domain/plan.js';
+import { listingPrefixes } from '../../domain/policy.js';
 import { ProviderError, type ProviderErrorCode } from '../../domain/provider-errors.js';
+import { compileGoRegexp, findNameMatches } from '../../domain/regexp.js';
 import { createLimiter, type Limiter } from '../../lib/concurrency-limit.js';
 import type {
   FindQuery,
@@ -115,11 +118,9 @@ export class VaultProvider implements SecretProvider {
   }
 
   async find(query: FindQuery, _ctx: ReadContext): Promise<string[]> {
-    const label = `find(${JSON.stringify(query)})`;
-    let nameRegexp: RegExp | undefined;
-    try {
-      nameRegexp = query.nameRegexp === undefined ? undefined : new RegExp(query.nameRegexp);
-    } catch {
+    const label = findLabel(query);
+    const nameRegexp = query.nameRegexp === undefined ? undefined : compileGoRegexp(query.nameRegexp);
+    if (query.nameRegexp !== undefined && !nameRegexp) {
       throw this.#error('InvalidRequest', label, 'name.regexp is not a valid regular expression');
     }
     const wantedTags = Object.entries(query.tags ?? {});
@@ -127,9 +128,8 @@ export class VaultProvider implements SecretProvider {
       throw this.#error('InvalidRequest', label, 'KV v1 keeps no metadata to match tags against');
     }
     try {
-      const candidates = (await this.#listRecursive(query.path ?? '', label)).filter(
-        (key) => !nameRegexp || nameRegexp.test(key),
-      );
+      const listed = await this.#listWithin(query, label);
+      const candidates = listed.filter((key) => !nameRegexp || findNameMatches(nameRegexp, key));
       if (!wantedTags.length) return candidates.sort();
       const matches = await Promise.all(
         candidates.map((key) =>
@@ -148,13 +148,48 @@ export class VaultProvider implements SecretProvider {
     }
   }
 
-  async #listRecursive(path: string, label: string): Promise<string[]> {
-    const keys: string[] = [];
+  /**
+   * The find's folder, listed only under the reader's allowed prefixes when it has them: each
+   * prefix is walked from its deepest whole folder, so names outside them are never fetched.
+   */
+  async #listWithin(query: FindQuery, label: string): Promise<string[]> {
+    const root = this.#folderOf(query.path ?? '');
+    if (query.within === undefined) return this.#listRecursive(root, label);
+    const prefixes =
+      listingPrefixes(
+        root ? `${root}/` : undefined,
+        query.within.map((p) => this.#relativePrefix(p)),
+      ) ?? [];
+    const keys = new Set<string>();
+    for (const prefix of prefixes) {
+      const folder = prefix.slice(0, prefix.lastIndexOf('/') + 1).replace(/\/+$/, '');
+      for (const key of await this.#listRecursive(folder, label, prefix)) keys.add(key);
+    }
+    return [...keys];
+  }
+
+  /** `path` is a folder under the mount, written with or without the mount (and data/ on v2). */
+  #folderOf(path: string): string {
     const mount = this.#mount.replace(/^\/+|\/+$/g, '');
-    // `path` is a folder under the mount, written with or without the mount (and data/ on v2).
-    let root = path.replace(/^\/+|\/+$/g, '');
-    if (root === mount || (this.#kv === 'v2' && root === `${mount}/data`)) root = '';
-    else if (root) root = relativeKey(this.#mount, this.#kv, root);
+    const root = path.replace(/^\/+|\/+$/g, '');
+    if (root === mount || (this.#kv === 'v2' && root === `${mount}/data`)) return '';
+    return root ? relativeKey(this.#mount, this.#kv, root) : '';
+  }
+
+  /** A policy key prefix relative to the mount, as listed entries are (keeps a trailing "/"). */
+  #relativePrefix(prefix: string): string {
+    const mount = this.#mount.replace(/^\/+|\/+$/g, '');
+    let rel = prefix.replace(/^\/+/, '');
+    if (mount && rel.startsWith(`${mount}/`)) {
+      rel = rel.slice(mount.length + 1);
+      if (this.#kv === 'v2' && rel.startsWith('data/')) rel = rel.slice('data/'.length);
+    }
+    return rel;
+  }
+
+  /** Every key under `root`; with `prefix`, only folders and keys that can start with it. */
+  async #listRecursive(root: string, label: string, prefix = ''): Promise<string[]> {
+    const keys: string[] = [];
     const folders = [root];
     while (folders.length) {
       const folder = folders.shift()!;
@@ -171,6 +206,7 @@ export class VaultProvider implements SecretProvider {
       }
       for (const entry of entries) {
         const full = folder ? `${folder}/${entry}` : entry;
+        if (!full.startsWith(prefix) && !(entry.endsWith('/') && prefix.startsWith(full))) continue;
         if (entry.endsWith('/')) folders.push(full.slice(0, -1));
         else keys.push(keyForListed(this.#mount, this.#kv, full));
       }

@@ -24,11 +24,14 @@ export class TemplateExecError extends Error {
   readonly line: number;
   readonly column: number;
   readonly detail: string;
-  constructor(detail: string, line: number, column: number) {
+  /** Set when the render's execution budget ran out (budget.ts), naming which one. */
+  readonly budget: string | undefined;
+  constructor(detail: string, line: number, column: number, budget?: string) {
     super(`${line}:${column}: ${detail}`);
     this.detail = detail;
     this.line = line;
     this.column = column;
+    this.budget = budget;
   }
 }
 

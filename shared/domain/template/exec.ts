@@ -3,6 +3,7 @@
  * fields of maps, variables and their scopes, if/with/range/else, break/continue, function
  * calls with Go's argument typing, pipelines passing the previous value as the last argument.
  */
+import { BudgetExceededError, TemplateBudget, valueWeight } from './budget.js';
 import { FuncError, TemplateExecError } from './errors.js';
 import { FUNCTIONS, type FuncDef, type ParamType } from './functions.js';
 import { lineCol } from './lexer.js';
@@ -15,26 +16,39 @@ type Final = Value | typeof MISSING;
 class BreakSignal {}
 class ContinueSignal {}
 
-/** Bounds a runaway template (a range over a huge list inside a range...). */
-const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
-
-export function execute(tpl: ParsedTemplate, data: Value): string {
-  return new Executor(tpl, data).run();
+/** Runs `tpl` over `data`, spending from `budget` (one per render: all its templates share it). */
+export function execute(
+  tpl: ParsedTemplate,
+  data: Value,
+  budget: TemplateBudget = new TemplateBudget(),
+): string {
+  return new Executor(tpl, data, budget).run();
 }
 
 class Executor {
   readonly #tpl: ParsedTemplate;
   readonly #vars: Array<{ name: string; value: Value }>;
+  readonly #budget: TemplateBudget;
   #out: string[] = [];
-  #size = 0;
+  /** Where execution is, so a budget that runs out deep in a function is reported at its action. */
+  #pos = 0;
 
-  constructor(tpl: ParsedTemplate, data: Value) {
+  constructor(tpl: ParsedTemplate, data: Value, budget: TemplateBudget) {
     this.#tpl = tpl;
     this.#vars = [{ name: '$', value: data }];
+    this.#budget = budget;
   }
 
   run(): string {
-    this.#walkList(this.#vars[0]?.value ?? null, this.#tpl.root);
+    try {
+      this.#walkList(this.#vars[0]?.value ?? null, this.#tpl.root);
+    } catch (e) {
+      if (e instanceof BudgetExceededError) {
+        const { line, column } = lineCol(this.#tpl.source, this.#pos);
+        throw new TemplateExecError(e.message, line, column, e.budget);
+      }
+      throw e;
+    }
     return this.#out.join('');
   }
 
@@ -44,8 +58,8 @@ class Executor {
   }
 
   #write(s: string, pos: number): void {
-    this.#size += s.length;
-    if (this.#size > MAX_OUTPUT_BYTES) this.#fail('output exceeds 16 MiB', pos);
+    this.#pos = pos;
+    this.#budget.output(s.length);
     this.#out.push(s);
   }
 
@@ -54,6 +68,8 @@ class Executor {
   }
 
   #walk(dot: Value, node: Node): void {
+    this.#pos = node.pos;
+    this.#budget.step();
     switch (node.type) {
       case 'text':
         this.#write(node.text, node.pos);
@@ -86,18 +102,35 @@ class Executor {
     const mark = this.#vars.length;
     // The range pipeline is evaluated without its declarations; they are set per element.
     const v = this.#evalPipeline(dot, { ...pipe, decl: [] });
-    const items: Array<[Value, Value]> = [];
+    let count: bigint | number;
+    let items: Iterable<[Value, Value]> = [];
+    // Items are produced lazily: the range budget is checked before any of them exists.
     if (Array.isArray(v)) {
-      for (const [i, e] of v.entries()) items.push([BigInt(i), e]);
-    } else if (v instanceof GoMap) for (const k of v.sortedKeys()) items.push([k, v.entries.get(k) ?? null]);
-    else if (typeof v === 'bigint') for (let i = 0n; i < v; i++) items.push([i, i]);
-    else if (v !== null) this.#fail(`range can't iterate over ${goTypeName(v)}`, pipe.pos);
-    if (items.length === 0) {
+      count = v.length;
+      items = (function* () {
+        for (const [i, e] of v.entries()) yield [BigInt(i), e] as [Value, Value];
+      })();
+    } else if (v instanceof GoMap) {
+      count = v.entries.size;
+      items = (function* () {
+        for (const k of v.sortedKeys()) yield [k, v.entries.get(k) ?? null] as [Value, Value];
+      })();
+    } else if (typeof v === 'bigint') {
+      count = v;
+      items = integersBelow(v);
+    } else if (v !== null) this.#fail(`range can't iterate over ${goTypeName(v)}`, pipe.pos);
+    else count = 0;
+    this.#pos = pipe.pos;
+    this.#budget.range(count);
+    if (count <= 0) {
       if (elseList) this.#walkList(dot, elseList);
       this.#vars.length = mark;
       return;
     }
     for (const [key, elem] of items) {
+      // An iteration is a step even with an empty body: nested empty ranges must run out too.
+      this.#pos = pipe.pos;
+      this.#budget.step();
       this.#vars.length = mark;
       if (pipe.decl.length === 1) this.#setOrPush(pipe, 0, elem);
       if (pipe.decl.length === 2) {
@@ -150,6 +183,8 @@ class Executor {
 
   #evalCommand(dot: Value, cmd: CommandNode, final: Final): Value {
     const first = cmd.args[0] as ArgNode;
+    this.#pos = first.pos;
+    this.#budget.step();
     switch (first.type) {
       case 'field':
         return this.#evalFieldChain(dot, dot, first.pos, first.idents, cmd.args, final);
@@ -247,8 +282,12 @@ class Executor {
 
     const values = argNodes.map((node, i) => this.#evalArg(dot, paramAt(i), node));
     if (final !== MISSING) values.push(this.#validateType(final, paramAt(values.length), pos));
+    this.#pos = pos;
+    this.#budget.step();
     try {
-      return fn.call(values);
+      const result = fn.call(values, this.#budget);
+      this.#budget.value(valueWeight(result));
+      return result;
     } catch (e) {
       if (e instanceof FuncError) return this.#fail(`error calling ${name}: ${e.message}`, pos);
       throw e;
@@ -330,6 +369,10 @@ class Executor {
     if (v === null) return this.#fail(`invalid value; expected ${goParamName(type)}`, pos);
     return this.#fail(`wrong type for value; expected ${goParamName(type)}; got ${goTypeName(v)}`, pos);
   }
+}
+
+function* integersBelow(n: bigint): Generator<[Value, Value]> {
+  for (let i = 0n; i < n; i++) yield [i, i];
 }
 
 function idealConstant(n: NumberNode): Value {

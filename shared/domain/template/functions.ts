@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { decodeGoBase64 } from '../base64.js';
+import { type TemplateBudget, valueWeight } from './budget.js';
 import { FuncError } from './errors.js';
 import { goQuote, sprint, sprintf, sprintln } from './go-fmt.js';
 import { goJsonMarshal, goJsonUnmarshal } from './go-json.js';
@@ -29,7 +30,8 @@ export interface FuncDef {
   variadic?: ParamType;
   /** and/or evaluate their arguments lazily (Go 1.18+). */
   lazy?: 'and' | 'or';
-  call(args: Value[]): Value;
+  /** `budget` is for functions whose result size is known before building it (repeat, indent...). */
+  call(args: Value[], budget: TemplateBudget): Value;
 }
 
 const str = (v: Value) => v as string;
@@ -128,8 +130,10 @@ function len(v: Value): Value {
   throw new FuncError(`len of type ${goTypeName(v)}`);
 }
 
-function indent(spaces: bigint, v: string): string {
-  const pad = ' '.repeat(Math.max(0, Number(spaces)));
+function indent(spaces: bigint, v: string, budget: TemplateBudget): string {
+  const n = spaces > 0n ? spaces : 0n;
+  budget.value(BigInt(v.length) + n * BigInt(v.split('\n').length));
+  const pad = ' '.repeat(Number(n));
   return pad + v.split('\n').join(`\n${pad}`);
 }
 
@@ -146,7 +150,11 @@ export const FUNCTIONS: Record<string, FuncDef> = {
   index: { params: ['any'], variadic: 'any', call: ([item, ...ix]) => index(item ?? null, ix) },
   print: { params: [], variadic: 'any', call: (a) => sprint(a) },
   println: { params: [], variadic: 'any', call: (a) => sprintln(a) },
-  printf: { params: ['string'], variadic: 'any', call: ([f, ...a]) => sprintf(str(f ?? ''), a) },
+  printf: {
+    params: ['string'],
+    variadic: 'any',
+    call: ([f, ...a], budget) => sprintf(str(f ?? ''), a, (width) => budget.value(width)),
+  },
   eq: {
     params: ['any'],
     variadic: 'any',
@@ -208,46 +216,66 @@ export const FUNCTIONS: Record<string, FuncDef> = {
   hasSuffix: { params: ['string', 'string'], call: ([p, s]) => str(s ?? '').endsWith(str(p ?? '')) },
   replace: {
     params: ['string', 'string', 'string'],
-    call: ([o, n, s]) => goReplaceAllLiteral(str(s ?? ''), str(o ?? ''), str(n ?? '')),
+    call: ([o, n, s], budget) => goReplaceAllLiteral(str(s ?? ''), str(o ?? ''), str(n ?? ''), budget),
   },
   repeat: {
     params: ['int', 'string'],
-    call: ([n, s]) => str(s ?? '').repeat(Math.max(0, Number(int(n ?? 0n)))),
+    call: ([n, s], budget) => {
+      const count = int(n ?? 0n) > 0n ? int(n ?? 0n) : 0n;
+      budget.value(count * BigInt(str(s ?? '').length));
+      return str(s ?? '').repeat(Number(count));
+    },
   },
   quote: {
     params: [],
     variadic: 'any',
-    call: (a) =>
-      a
+    call: (a, budget) => {
+      budget.value(joinedWeight(a, 1));
+      return a
         .filter((x) => x !== null)
         .map((x) => goQuote(typeof x === 'string' ? x : formatValue(x)))
-        .join(' '),
+        .join(' ');
+    },
   },
   squote: {
     params: [],
     variadic: 'any',
-    call: (a) =>
-      a
+    call: (a, budget) => {
+      budget.value(joinedWeight(a, 1));
+      return a
         .filter((x) => x !== null)
         .map((x) => `'${formatValue(x)}'`)
-        .join(' '),
+        .join(' ');
+    },
   },
   cat: {
     params: [],
     variadic: 'any',
-    call: (a) =>
-      a
+    call: (a, budget) => {
+      budget.value(joinedWeight(a, 1));
+      return a
         .filter((x) => x !== null)
         .map((x) => formatValue(x))
-        .join(' '),
+        .join(' ');
+    },
   },
-  indent: { params: ['int', 'string'], call: ([n, s]) => indent(int(n ?? 0n), str(s ?? '')) },
-  nindent: { params: ['int', 'string'], call: ([n, s]) => `\n${indent(int(n ?? 0n), str(s ?? ''))}` },
+  indent: { params: ['int', 'string'], call: ([n, s], budget) => indent(int(n ?? 0n), str(s ?? ''), budget) },
+  nindent: {
+    params: ['int', 'string'],
+    call: ([n, s], budget) => `\n${indent(int(n ?? 0n), str(s ?? ''), budget)}`,
+  },
   toString: {
     params: ['any'] as ParamType[],
     call: ([v]: Value[]) => (typeof v === 'string' ? v : formatValue(v ?? null)),
   },
-  join: { params: ['string', 'any'], call: ([sep, v]) => strslice(v ?? null).join(str(sep ?? '')) },
+  join: {
+    params: ['string', 'any'],
+    call: ([sep, v], budget) => {
+      const parts = strslice(v ?? null);
+      budget.value(joinedWeight(parts, str(sep ?? '').length));
+      return parts.join(str(sep ?? ''));
+    },
+  },
   splitList: { params: ['string', 'string'], call: ([sep, s]) => goSplit(str(s ?? ''), str(sep ?? '')) },
   split: {
     params: ['string', 'string'],
@@ -289,13 +317,23 @@ export const FUNCTIONS: Record<string, FuncDef> = {
 };
 
 /** strings.Replace(s, old, new, -1), including Go's rule for an empty `old`. */
-function goReplaceAllLiteral(s: string, old: string, repl: string): string {
+function goReplaceAllLiteral(s: string, old: string, repl: string, budget: TemplateBudget): string {
   if (old === '') {
     // Go inserts `repl` before every UTF-8 sequence and at the end.
     const runes = [...fromBytes(s)].map(toBytes);
+    budget.value(s.length + (runes.length + 1) * repl.length);
     return repl + runes.join(repl) + (runes.length > 0 ? repl : '');
   }
-  return s.split(old).join(repl);
+  const parts = s.split(old);
+  budget.value(joinedWeight(parts, repl.length));
+  return parts.join(repl);
+}
+
+/** The size of `parts` joined by a separator of `sepLength`, before building it. */
+function joinedWeight(parts: Value[], sepLength: number): number {
+  let w = Math.max(0, parts.length - 1) * sepLength;
+  for (const p of parts) w += valueWeight(p);
+  return w;
 }
 
 /** strings.Split: an empty separator splits after each UTF-8 sequence. */

@@ -69,7 +69,7 @@ export function decodeRune(buf: Buffer, i: number): { cp: number; width: number 
 }
 
 /** fmt.Sprintf for the verbs templates use: %s %v %d %q %t %x %X %f %e %g %c %%, width/precision, -+0 flags. */
-export function sprintf(format: string, args: Value[]): string {
+export function sprintf(format: string, args: Value[], checkWidth: (n: number) => void = () => {}): string {
   let out = '';
   let argIndex = 0;
   for (let i = 0; i < format.length; i++) {
@@ -95,8 +95,10 @@ export function sprintf(format: string, args: Value[]): string {
     }
     const arg = args[argIndex++] as Value;
     const prec = precStr === undefined ? undefined : Number(precStr || '0');
-    let s = formatVerb(verb, arg, prec, flags);
     const width = widthStr ? Number(widthStr) : 0;
+    // A width or precision is padding the caller asked for: refuse it before allocating it.
+    checkWidth(Math.max(width, prec ?? 0));
+    let s = formatVerb(verb, arg, prec, flags);
     const len = [...fromBytes(s)].length;
     if (len < width) {
       const pad = width - len;

@@ -4,12 +4,14 @@
  * functions, or ship minified, obfuscated code (see docs/api.md). Grammar: parser.ts; semantics:
  * exec.ts; functions: functions.ts. Strings are byte strings (values.ts) so binary data survives.
  */
+import type { TemplateBudget } from './budget.js';
 import { TemplateExecError, TemplateParseError } from './errors.js';
 import { execute } from './exec.js';
 import { hasFunction } from './functions.js';
 import { type ParsedTemplate, parse } from './parser.js';
 import { GoMap, toBytes, uint8ArrayToByteString, type Value } from './values.js';
 
+export { TEMPLATE_LIMITS, TemplateBudget } from './budget.js';
 export { TemplateExecError, TemplateParseError } from './errors.js';
 export type { ParsedTemplate } from './parser.js';
 export { byteStringToUint8Array, fromBytes, GoMap, toBytes, type Value } from './values.js';
@@ -38,9 +40,13 @@ export function checkTemplateSyntax(text: string): string | undefined {
   }
 }
 
-/** Runs a template over `data`; returns the output as a byte string. Throws TemplateParseError/TemplateExecError. */
-export function runTemplate(text: string, data: Value): string {
-  return execute(parseTemplate(text), data);
+/**
+ * Runs a template over `data`; returns the output as a byte string. Throws TemplateParseError/
+ * TemplateExecError (with `budget` set when `budget` ran out; pass one budget to every template
+ * of a render). Without one, the template gets a fresh budget of its own.
+ */
+export function runTemplate(text: string, data: Value, budget?: TemplateBudget): string {
+  return execute(parseTemplate(text), data, budget);
 }
 
 /** ESO passes the fetched data to templates as map[string]string. */

@@ -100,10 +100,10 @@ describe('template execution errors', () => {
     }
   });
 
-  it('should stop a template that writes more than 16 MiB', () => {
-    const big = templateDataFrom({ big: new Uint8Array(1024 * 1024).fill(120) });
-    expect(() => runTemplate('{{ range 17 }}{{ $.big }}{{ end }}', big)).toThrow('output exceeds 16 MiB');
-    expect(runTemplate('{{ range 15 }}{{ $.big }}{{ end }}', big).length).toBe(15 * 1024 * 1024);
+  it('should stop a template that writes more than the 1 MiB output budget', () => {
+    const big = templateDataFrom({ big: new Uint8Array(64 * 1024).fill(97) });
+    expect(() => runTemplate('{{ range 17 }}{{ $.big }}{{ end }}', big)).toThrow('output size budget');
+    expect(runTemplate('{{ range 16 }}{{ $.big }}{{ end }}', big).length).toBe(1024 * 1024);
   });
 
   it('should never quote string literals or values in its errors', () => {

@@ -1,0 +1,3 @@
+module fleet-secrets.io/regexp-oracle
+
+go 1.22
