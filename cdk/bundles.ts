@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { FUNCTION_NAMES, type FunctionName } from '../shared/contracts/runtime-contract.js';
 import { MissingBundleError } from './errors.js';
-import { FUNCTION_NAMES, type FunctionName } from './runtime-contract.js';
 
 /** The file each function folder must hold; the runtime's handler is `index.handler`. */
 export const BUNDLE_ENTRY_FILE = 'index.mjs';

@@ -1,12 +1,12 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { FunctionName } from '../shared/contracts/runtime-contract.js';
 import { ControlPlaneFunctions, TALKS_TO_CLUSTERS } from './constructs/control-plane-functions.js';
 import { EventWiring } from './constructs/event-wiring.js';
 import { FleetObservability } from './constructs/fleet-observability.js';
 import { StateTable } from './constructs/state-table.js';
 import { WatcherAccess } from './constructs/watcher-access.js';
 import { type FleetSecretsProps, resolveProps } from './props.js';
-import type { FunctionName } from './runtime-contract.js';
 
 export interface FleetSecretsStackProps extends StackProps, FleetSecretsProps {}
 

@@ -9,15 +9,19 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeClientsFor, kubeClusters } from '../infra-tests/helpers/kube.js';
+import { adminApply } from '../infra-tests/helpers/kube-test-support.js';
 import { loadPeers } from '../infra-tests/helpers/peers.js';
+import {
+  awsTestCredentials,
+  installCrds,
+  ReconcileFixture,
+} from '../infra-tests/helpers/reconcile-fixture.js';
 import type { KubeClusterEndpoint } from '../infra-tests/peers/types.js';
 import { createStateTable, deleteStateTable } from '../shared/adapters/dynamodb/create-table.js';
 import { DynamoDbStateStore } from '../shared/adapters/dynamodb/dynamodb-state-store.js';
 import { InProcessInvoker } from '../shared/adapters/in-process/in-process-invoker.js';
-import { adminApply } from '../shared/adapters/kubernetes/test-support.js';
 import type { ClusterRecord } from '../shared/domain/records.js';
 import { API_GROUP, API_VERSION, type ExternalSecretSpec } from '../shared/domain/schema.js';
-import { awsTestCredentials, installCrds, ReconcileFixture } from '../shared/reconcile/reconcile-fixture.js';
 import { createIngestHandler } from './ingest/handler.js';
 import { type ControlPlane, composeControlPlane } from './lib/control-plane.js';
 import { createObservability } from './lib/observability.js';

@@ -2,9 +2,10 @@
  * The watcher's settings, all from environment variables (the Deployment sets them). Every problem
  * names the variable, so a misconfigured pod says what to fix in its first log line.
  */
+
+import { MAX_NOTICES_PER_BATCH } from '../shared/contracts/notice-batch.js';
 import { WatcherConfigError } from './errors.js';
 import type { LogLevel } from './logger.js';
-import { MAX_NOTICES_PER_BATCH } from './notice.js';
 
 export interface WatcherConfig {
   clusterId: string;

@@ -1,11 +1,15 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createMotoIngestFunction,
+  motoCredentials,
+  motoLambdaClient,
+} from '../infra-tests/helpers/watcher/moto-lambda.js';
 import { freePort } from '../infra-tests/peers/peer-process.js';
+import type { NoticeBatch } from '../shared/contracts/notice-batch.js';
 import { verifyNoticeBatch } from '../shared/domain/notice-signature.js';
 import { NoticeDeliveryError, NoticePayloadTooLargeError } from './errors.js';
 import { LambdaNoticeSink, maxPayloadBytes } from './lambda-notice-sink.js';
-import type { NoticeBatch } from './notice.js';
-import { createMotoIngestFunction, motoCredentials, motoLambdaClient } from './testing/moto-lambda.js';
 
 interface Exchange {
   invocationType: string | undefined;

@@ -9,9 +9,9 @@
  * asynchronously), so waiting for it costs the watcher little.
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { NoticeBatch } from '../shared/contracts/notice-batch.js';
 import { noticeBatchSignature } from '../shared/domain/notice-signature.js';
 import { NoticeDeliveryError, NoticePayloadTooLargeError } from './errors.js';
-import type { NoticeBatch } from './notice.js';
 import type { NoticeSink } from './notice-sink.js';
 
 /** Lambda's synchronous request payload limit (6 MB), less headroom for the SDK's envelope. */

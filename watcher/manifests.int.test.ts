@@ -7,9 +7,9 @@ import { request } from 'node:https';
 import { AuthorizationV1Api, type V1SubjectAccessReview } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeClients, kubeClientsFor, kubeCluster, uniqueName } from '../infra-tests/helpers/kube.js';
+import { createOrThrow, rawCreate } from '../infra-tests/helpers/watcher/raw-kube.js';
 import type { KubeClusterEndpoint } from '../infra-tests/peers/types.js';
 import { type ManifestObject, renderWatcherManifests } from './manifests.js';
-import { createOrThrow, rawCreate } from './testing/raw-kube.js';
 
 let endpoint: KubeClusterEndpoint;
 let admin: KubeClients;

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RecordingNoticeSink } from '../infra-tests/helpers/watcher/recording-notice-sink.js';
+import type { Notice, NoticeBatch, NoticeDigest } from '../shared/contracts/notice-batch.js';
 import { NoticePayloadTooLargeError } from './errors.js';
 import { silentLogger } from './logger.js';
 import { WatcherMetrics } from './metrics.js';
-import type { Notice, NoticeBatch, NoticeDigest } from './notice.js';
 import { NoticeDispatcher, type NoticeDispatcherOptions } from './notice-dispatcher.js';
-import { RecordingNoticeSink } from './testing/recording-notice-sink.js';
 
 function notice(name: string, generation = 1, overrides: Partial<Notice> = {}): Notice {
   return {

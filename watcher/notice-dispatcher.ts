@@ -10,11 +10,12 @@
  * - Retry: a failed batch goes back into the queue (unless a newer notice for the same object arrived
  *   meanwhile) and the next attempt waits an exponential, jittered backoff.
  */
+
+import type { Notice, NoticeBatch, NoticeDigest, WatchedKind } from '../shared/contracts/notice-batch.js';
 import { type BackoffPolicy, backoffDelay } from '../shared/lib/backoff.js';
 import { NoticePayloadTooLargeError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { WatcherMetrics } from './metrics.js';
-import type { Notice, NoticeBatch, NoticeDigest, WatchedKind } from './notice.js';
 import type { NoticeSink } from './notice-sink.js';
 
 export interface NoticeDispatcherOptions {

@@ -1,4 +1,4 @@
-import type { NoticeBatch } from './notice.js';
+import type { NoticeBatch } from '../shared/contracts/notice-batch.js';
 
 /**
  * Where notice batches go: the control plane's ingest function in a cluster, an in-process recorder

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeMetadataApi } from '../infra-tests/helpers/watcher/fake-metadata-api.js';
+import type { Notice, NoticeDigest } from '../shared/contracts/notice-batch.js';
 import type { WatchedResource } from './kube/metadata-api.js';
 import { silentLogger } from './logger.js';
 import { WatcherMetrics } from './metrics.js';
-import type { Notice, NoticeDigest } from './notice.js';
 import { type ListReason, ResourceWatcher } from './resource-watcher.js';
-import { FakeMetadataApi } from './testing/fake-metadata-api.js';
 
 const externalSecrets: WatchedResource = {
   kind: 'ExternalSecret',

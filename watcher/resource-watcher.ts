@@ -8,12 +8,12 @@
  * keeps only uid, resourceVersion, generation and a hash of labels and annotations per object.
  */
 import { createHash } from 'node:crypto';
+import type { DigestEntry, Notice, NoticeDigest } from '../shared/contracts/notice-batch.js';
 import { type BackoffPolicy, backoffDelay } from '../shared/lib/backoff.js';
 import { ResourceExpiredError, WatchStalledError } from './errors.js';
 import type { MetadataApi, ObjectMetadata, WatchEvent, WatchedResource } from './kube/metadata-api.js';
 import type { Logger } from './logger.js';
 import type { WatcherMetrics } from './metrics.js';
-import type { DigestEntry, Notice, NoticeDigest } from './notice.js';
 
 export type ListReason = 'initial' | 'expired' | 'resync' | 'requested';
 

@@ -18,11 +18,11 @@ import {
   uniqueName,
 } from '../infra-tests/helpers/kube.js';
 import { loadPeers } from '../infra-tests/helpers/peers.js';
+import { externalSecret, installFleetCrds } from '../infra-tests/helpers/watcher/fleet-crds.js';
+import { createMotoIngestFunction, motoCredentials } from '../infra-tests/helpers/watcher/moto-lambda.js';
+import { installWatcherIdentity } from '../infra-tests/helpers/watcher/watcher-identity.js';
 import { freePort } from '../infra-tests/peers/peer-process.js';
 import { buildWatcher } from './build.js';
-import { externalSecret, installFleetCrds } from './testing/fleet-crds.js';
-import { createMotoIngestFunction, motoCredentials } from './testing/moto-lambda.js';
-import { installWatcherIdentity } from './testing/watcher-identity.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

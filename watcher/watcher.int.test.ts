@@ -17,16 +17,20 @@ import {
   uniqueName,
 } from '../infra-tests/helpers/kube.js';
 import { loadPeers } from '../infra-tests/helpers/peers.js';
+import {
+  clusterExternalSecret,
+  externalSecret,
+  installFleetCrds,
+} from '../infra-tests/helpers/watcher/fleet-crds.js';
+import { RecordingNoticeSink } from '../infra-tests/helpers/watcher/recording-notice-sink.js';
+import { installWatcherIdentity } from '../infra-tests/helpers/watcher/watcher-identity.js';
 import { type KubeApiserver, startApiserver } from '../infra-tests/peers/kube.js';
+import type { Notice } from '../shared/contracts/notice-batch.js';
 import { API_GROUP, API_VERSION } from '../shared/domain/schema.js';
 import { staticConnection } from './kube/api-connection.js';
 import { HttpsMetadataApi } from './kube/https-metadata-api.js';
 import { createJsonLogger } from './logger.js';
 import { WatcherMetrics } from './metrics.js';
-import type { Notice } from './notice.js';
-import { clusterExternalSecret, externalSecret, installFleetCrds } from './testing/fleet-crds.js';
-import { RecordingNoticeSink } from './testing/recording-notice-sink.js';
-import { installWatcherIdentity } from './testing/watcher-identity.js';
 import { Watcher } from './watcher.js';
 
 const group = API_GROUP;

@@ -12,12 +12,12 @@ import {
   type V1Secret,
 } from '@kubernetes/client-node';
 import { kubeClientsFor } from '../../infra-tests/helpers/kube.js';
-import type { KubeClusterEndpoint } from '../../infra-tests/peers/types.js';
 import {
   adminApply,
   bindClusterWide,
   createServiceAccountIdentity,
-} from '../../shared/adapters/kubernetes/test-support.js';
+} from '../../infra-tests/helpers/kube-test-support.js';
+import type { KubeClusterEndpoint } from '../../infra-tests/peers/types.js';
 import type { ChangeNotice } from '../../shared/control-plane/ingest.js';
 import { buildCrds } from '../../shared/domain/crds.js';
 import { MANAGED_SELECTOR } from '../../shared/domain/labels.js';

@@ -6,10 +6,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  type FunctionName,
+  METRICS_NAMESPACE,
+  serviceNameOf,
+} from '../../shared/contracts/runtime-contract.js';
 import { bundlePathOf } from '../bundles.js';
 import { acknowledgeNagFinding, wildcardResourceFindings } from '../nag.js';
 import type { VpcPlacementProps } from '../props.js';
-import { type FunctionName, METRICS_NAMESPACE, serviceNameOf } from '../runtime-contract.js';
 
 /** How one function is sized and retried; chosen per function in control-plane-functions.ts. */
 export interface FunctionSizing {

@@ -4,7 +4,7 @@ import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC, METRICS_NAMESPACE, serviceNameOf } from '../runtime-contract.js';
+import { METRIC, METRICS_NAMESPACE, serviceNameOf } from '../../shared/contracts/runtime-contract.js';
 import type { ControlPlaneFunction } from './control-plane-function.js';
 
 export interface FleetObservabilityProps {

@@ -8,12 +8,12 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import type { FunctionName } from '../../shared/contracts/runtime-contract.js';
 import {
   CONTROL_PLANE_INTERNAL_PREFIX,
   STORE_CREDENTIALS_PREFIX,
 } from '../../shared/domain/reserved-keys.js';
 import type { ResolvedProps } from '../props.js';
-import type { FunctionName } from '../runtime-contract.js';
 
 /** A statement, and why any wildcard in its resources is the narrowest AWS allows. */
 export interface Grant {

@@ -14,7 +14,7 @@ import {
   createMotoIngestFunction,
   motoCredentials,
   motoLambdaClient,
-} from '../../watcher/testing/moto-lambda.js';
+} from '../../infra-tests/helpers/watcher/moto-lambda.js';
 import { ControlPlaneUnavailableError } from '../errors.js';
 import { LambdaApiClient } from './lambda-api-client.js';
 

@@ -3,12 +3,13 @@
  * in-cluster watcher feeds the ingest function. Kept in step with the registrations on every
  * scheduler tick: new clusters get a watcher, removed or re-registered ones are restarted.
  */
+
+import type { NoticeBatch } from '../../shared/contracts/notice-batch.js';
 import type { ClusterRecord } from '../../shared/domain/records.js';
 import { NoticeDeliveryError } from '../../watcher/errors.js';
 import { HttpsMetadataApi } from '../../watcher/kube/https-metadata-api.js';
 import type { Logger as WatcherLogger } from '../../watcher/logger.js';
 import { WatcherMetrics } from '../../watcher/metrics.js';
-import type { NoticeBatch } from '../../watcher/notice.js';
 import { Watcher } from '../../watcher/watcher.js';
 import type { DevLogger } from './dev-logger.js';
 import { watcherConnection } from './watcher-connection.js';

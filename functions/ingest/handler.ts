@@ -1,12 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ENV } from '../../cdk/runtime-contract.js';
 import { secretsManagerWatcherKeys } from '../../shared/adapters/aws-secrets-manager/watcher-keys.js';
+import { InvalidNoticeBatchError, parseNoticeBatch } from '../../shared/contracts/notice-batch.js';
+import { ENV } from '../../shared/contracts/runtime-contract.js';
 import { type IngestDeps, ingestNotices } from '../../shared/control-plane/ingest.js';
 import { verifyNoticeBatch } from '../../shared/domain/notice-signature.js';
 import { type Clock, systemClock } from '../../shared/ports/clock.js';
 import type { WatcherKeySource } from '../../shared/ports/watcher-keys.js';
-import { InvalidNoticeBatchError, parseNoticeBatch } from '../../watcher/notice.js';
 import { awsClusterAdapters } from '../lib/aws/cluster-adapters.js';
 import { oncePerContainer, requiredEnv } from '../lib/aws/configuration.js';
 import { composeIngest } from '../lib/compose.js';

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import { METRICS_NAMESPACE, serviceNameOf } from '../../cdk/runtime-contract.js';
+import { METRICS_NAMESPACE, serviceNameOf } from '../../shared/contracts/runtime-contract.js';
 import type { FunctionName } from '../../shared/ports/invoker.js';
 
 export interface Observability {

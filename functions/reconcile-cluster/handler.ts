@@ -1,7 +1,7 @@
 import type { LogAttributes } from '@aws-lambda-powertools/logger/types';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { METRIC } from '../../cdk/runtime-contract.js';
+import { METRIC } from '../../shared/contracts/runtime-contract.js';
 import {
   type ReconcileInvocationDeps,
   reconcileUnderLease,

@@ -22,14 +22,9 @@ import { dispatchApiRequest } from '../../shared/control-plane/api-dispatch.js';
 import { API_GROUP, API_VERSION, type ExternalSecretSpec } from '../../shared/domain/schema.js';
 import type { Logger as EngineLogger } from '../../shared/ports/logger.js';
 import { reconcileCluster } from '../../shared/reconcile/reconcile-cluster.js';
-import {
-  capturingLogger,
-  desire,
-  installCrds,
-  ReconcileFixture,
-} from '../../shared/reconcile/reconcile-fixture.js';
 import type { ReconcileResult } from '../../shared/reconcile/types.js';
 import { kubeClientsFor, kubeCluster } from '../helpers/kube.js';
+import { capturingLogger, desire, installCrds, ReconcileFixture } from '../helpers/reconcile-fixture.js';
 
 const cluster = kubeCluster(0);
 const admin = kubeClientsFor(cluster, 'admin');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_ENTRY_FILE, bundlePathOf, ensureBundles, missingBundles } from '../../cdk/bundles.js';
 import { MissingBundleError } from '../../cdk/errors.js';
-import { FUNCTION_NAMES } from '../../cdk/runtime-contract.js';
+import { FUNCTION_NAMES } from '../../shared/contracts/runtime-contract.js';
 import { makeThrowawayBundles } from './synth.js';
 
 describe('function bundles for the stack', () => {

@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_NAMES, type FunctionName } from '../../cdk/runtime-contract.js';
+import { FUNCTION_NAMES, type FunctionName } from '../../shared/contracts/runtime-contract.js';
 import { readable, SYNTH_TIMEOUT_MS, type Synthesized, synthesize } from './synth.js';
 
 type Statement = Record<string, unknown>;

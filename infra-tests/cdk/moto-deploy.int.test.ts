@@ -9,8 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_SIZING } from '../../cdk/constructs/control-plane-functions.js';
 import { DEFAULT_SWEEP_SCHEDULE, ROTATION_EVENT_PATTERNS } from '../../cdk/event-patterns.js';
 import { FleetSecretsStack } from '../../cdk/fleet-secrets-stack.js';
-import { ENV, FUNCTION_NAMES } from '../../cdk/runtime-contract.js';
 import { STATE_TABLE_DESIGN } from '../../shared/adapters/dynamodb/table-design.js';
+import { ENV, FUNCTION_NAMES } from '../../shared/contracts/runtime-contract.js';
 import { loadPeers } from '../helpers/peers.js';
 import {
   type CloudAssemblyAssets,

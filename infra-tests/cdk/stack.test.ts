@@ -4,14 +4,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_SIZING, reconcileFunctionNameFor } from '../../cdk/constructs/control-plane-functions.js';
 import { InvalidStackPropsError } from '../../cdk/errors.js';
 import { FUNCTION_OUTPUT_PREFIX } from '../../cdk/fleet-secrets-stack.js';
+import { STATE_TABLE_DESIGN } from '../../shared/adapters/dynamodb/table-design.js';
 import {
   ENV,
   FUNCTION_NAMES,
   type FunctionName,
   METRIC,
   METRICS_NAMESPACE,
-} from '../../cdk/runtime-contract.js';
-import { STATE_TABLE_DESIGN } from '../../shared/adapters/dynamodb/table-design.js';
+} from '../../shared/contracts/runtime-contract.js';
 import { SYNTH_TIMEOUT_MS, type Synthesized, synthesize } from './synth.js';
 
 const getAtt = (id: string, attr = 'Arn') => ({ 'Fn::GetAtt': [id, attr] });

@@ -11,7 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { BUNDLE_ENTRY_FILE } from '../../cdk/bundles.js';
 import { FleetSecretsStack, type FleetSecretsStackProps } from '../../cdk/fleet-secrets-stack.js';
-import { FUNCTION_NAMES } from '../../cdk/runtime-contract.js';
+import { FUNCTION_NAMES } from '../../shared/contracts/runtime-contract.js';
 
 export const TEST_ENV = { account: '123456789012', region: 'eu-west-1' };
 

@@ -1,5 +1,5 @@
-import type { LiveSecretMeta } from '../ports/cluster-client.js';
 import { ESO_API_GROUP, ESO_CREATED_BY_LABEL, OWNER_LABEL } from './labels.js';
+import type { LiveSecretMeta } from './live-secret.js';
 import type { SyncStatus } from './records.js';
 import type { RenderedSecret } from './rendered-secret.js';
 import type { CreationPolicy } from './schema.js';

@@ -1,4 +1,4 @@
-import type { FindQuery, ReadRequest } from '../ports/secret-provider.js';
+import type { FindQuery, ReadRequest } from './provider-requests.js';
 import type { RemoteKeyRef } from './records.js';
 import { compileGoRegexp, findNameMatches } from './regexp.js';
 import type { ExternalSecretSpec, FindRef, RemoteRef, StoreRef } from './schema.js';

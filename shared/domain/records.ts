@@ -106,20 +106,7 @@ export interface LeaseRecord {
   expiresAt: string;
 }
 
-/** What a reconcile-cluster invocation is asked to do. */
-export type ReconcileScope =
-  | { kind: 'all' }
-  | { kind: 'objects'; objects: Array<{ namespace: string; name: string }> };
-
-export type ReconcileReason = 'rotation' | 'sweep' | 'drift-check' | 'ingest' | 'api' | 'follow-up';
-
-export interface ReconcileRequest {
-  clusterId: string;
-  scope: ReconcileScope;
-  reason: ReconcileReason;
-  /** Set by the rotation path: which secret change started this, for latency and status. */
-  trigger?: { storeName?: string; secretId: string; versionId?: string; eventTime?: string };
-}
+export type { ReconcileReason, ReconcileRequest, ReconcileScope } from '../contracts/reconcile-request.js';
 
 export interface ClusterSelectorTarget {
   labels: Record<string, string>;

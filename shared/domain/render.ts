@@ -4,7 +4,7 @@
  * there); nothing is thrown, and no message carries a value. The order of operations is ESO's:
  * dataFrom entries in order, then data entries (later keys win), then the template.
  */
-import type { FindQuery, ReadRequest, SecretPayload } from '../ports/secret-provider.js';
+
 import { decodeGoBase64 } from './base64.js';
 import {
   DecodingError,
@@ -40,6 +40,7 @@ import {
 } from './labels.js';
 import { findQueryId, resolveStoreName, toFindQuery, toReadRequest } from './plan.js';
 import { ProviderError } from './provider-errors.js';
+import type { FindQuery, ReadRequest, SecretPayload } from './provider-requests.js';
 import type { SourceKind } from './records.js';
 import { compileGoRegexp, goReplaceAll } from './regexp.js';
 import type { RenderedSecret } from './rendered-secret.js';

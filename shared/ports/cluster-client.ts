@@ -1,22 +1,8 @@
+import type { LiveSecretMeta } from '../domain/live-secret.js';
 import type { ClusterRecord } from '../domain/records.js';
 import type { ExternalSecretStatus } from '../domain/schema.js';
 
-/** Metadata of a live Secret (PartialObjectMetadata): never its data. */
-export interface LiveSecretMeta {
-  namespace: string;
-  name: string;
-  uid: string;
-  resourceVersion: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  ownerReferences?: Array<{
-    apiVersion: string;
-    kind: string;
-    name: string;
-    uid: string;
-    controller?: boolean;
-  }>;
-}
+export type { LiveSecretMeta };
 
 /** Narrows a Secret lookup by type (a field selector on the server, one request either way). */
 export interface SecretTypeFilter {

@@ -1,6 +1,7 @@
-import type { ReconcileRequest } from '../domain/records.js';
+import type { FunctionName } from '../contracts/function-names.js';
+import type { ReconcileRequest } from '../contracts/reconcile-request.js';
 
-export type FunctionName = 'rotation' | 'sweep' | 'ingest' | 'reconcile-cluster' | 'api';
+export type { FunctionName };
 
 /** Payloads each function accepts when invoked by another one. */
 export interface InvocationPayloads {

@@ -1,22 +1,7 @@
 import type { ProviderError } from '../domain/provider-errors.js';
+import type { FindQuery, ReadRequest, SecretPayload } from '../domain/provider-requests.js';
 
-/** One value to read: `version` is a provider version id, a stage (AWSCURRENT) or a Vault version. */
-export interface ReadRequest {
-  key: string;
-  version?: string;
-  /** Ask for tags/metadata too (ESO's metadataPolicy: Fetch). */
-  fetchMetadata?: boolean;
-}
-
-export interface SecretPayload {
-  key: string;
-  /** Raw bytes: UTF-8 of a SecretString, or the SecretBinary / the Vault JSON document. */
-  value: Uint8Array;
-  isBinary: boolean;
-  versionId?: string;
-  versionStages?: string[];
-  tags?: Record<string, string>;
-}
+export type { FindQuery, ReadRequest, SecretPayload };
 
 export type ReadResult =
   | { ok: true; request: ReadRequest; payload: SecretPayload }
@@ -26,19 +11,6 @@ export type ReadResult =
 export interface ReadContext {
   clusterId?: string;
   namespace?: string;
-}
-
-export interface FindQuery {
-  /** Name/path prefix. */
-  path?: string;
-  nameRegexp?: string;
-  tags?: Record<string, string>;
-  /**
-   * The reading store's policy allows only keys starting with one of these prefixes: a provider
-   * that can list by prefix lists only under them, so a find never enumerates names the reader
-   * may not see. Absent = no restriction. The caller still checks every result against the policy.
-   */
-  within?: string[];
 }
 
 export interface SecretProvider {

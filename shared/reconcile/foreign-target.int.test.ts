@@ -6,12 +6,12 @@
 import { PatchStrategy, setHeaderOptions, type V1Secret } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeClientsFor, kubeCluster } from '../../infra-tests/helpers/kube.js';
+import { desire, installCrds, ReconcileFixture } from '../../infra-tests/helpers/reconcile-fixture.js';
 import { LocalStateStore } from '../adapters/local-state/index.js';
 import type { ReconcileScope } from '../domain/records.js';
 import type { CreationPolicy, ExternalSecretSpec } from '../domain/schema.js';
 import { ALLOW_MERGE_ANNOTATION } from '../domain/write-delegation.js';
 import { reconcileCluster } from './reconcile-cluster.js';
-import { desire, installCrds, ReconcileFixture } from './reconcile-fixture.js';
 import type { ReconcileResult } from './types.js';
 
 const cluster = kubeCluster(0);

@@ -8,12 +8,12 @@ import { CreateSecretCommand, DeleteSecretCommand } from '@aws-sdk/client-secret
 import { PatchStrategy, setHeaderOptions, type V1Secret } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeClientsFor, kubeCluster } from '../../infra-tests/helpers/kube.js';
+import { desire, installCrds, ReconcileFixture } from '../../infra-tests/helpers/reconcile-fixture.js';
 import { LocalStateStore } from '../adapters/local-state/index.js';
 import { MANAGED_BY_LABEL, OWNER_LABEL } from '../domain/labels.js';
 import type { ReconcileScope } from '../domain/records.js';
 import { API_GROUP, API_VERSION, type ExternalSecretSpec } from '../domain/schema.js';
 import { reconcileCluster } from './reconcile-cluster.js';
-import { desire, installCrds, ReconcileFixture } from './reconcile-fixture.js';
 import type { ReconcileResult } from './types.js';
 
 const cluster = kubeCluster(0);

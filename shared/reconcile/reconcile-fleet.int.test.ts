@@ -15,6 +15,7 @@ import {
   startPrivateCluster,
 } from '../../infra-tests/helpers/kube.js';
 import { loadPeers } from '../../infra-tests/helpers/peers.js';
+import { desire, installCrds, ReconcileFixture } from '../../infra-tests/helpers/reconcile-fixture.js';
 import { dynamoDbLocalCredentials } from '../../infra-tests/peers/dynamodb.js';
 import type { KubeClusterEndpoint } from '../../infra-tests/peers/types.js';
 import { createStateTable, DynamoDbStateStore, deleteStateTable } from '../adapters/dynamodb/index.js';
@@ -23,7 +24,6 @@ import { API_GROUP, API_VERSION, type ExternalSecretSpec } from '../domain/schem
 import { diffCounts, type RequestCounts } from '../lib/request-counter.js';
 import type { ClusterClient, ClusterClientFactory } from '../ports/cluster-client.js';
 import { reconcileCluster } from './reconcile-cluster.js';
-import { desire, installCrds, ReconcileFixture } from './reconcile-fixture.js';
 import type { ReconcileResult } from './types.js';
 
 const OBJECTS_PER_CLUSTER = 50;

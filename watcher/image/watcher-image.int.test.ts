@@ -31,11 +31,11 @@ import {
 } from '../../infra-tests/helpers/kube.js';
 import { loadPeers } from '../../infra-tests/helpers/peers.js';
 import { cachedToolBinary } from '../../infra-tests/helpers/tools.js';
+import { externalSecret, installFleetCrds } from '../../infra-tests/helpers/watcher/fleet-crds.js';
+import { createMotoIngestFunction, motoCredentials } from '../../infra-tests/helpers/watcher/moto-lambda.js';
+import { installWatcherIdentity } from '../../infra-tests/helpers/watcher/watcher-identity.js';
 import { freePort } from '../../infra-tests/peers/peer-process.js';
 import { nodeRuntime } from '../../scripts/node-runtime.js';
-import { externalSecret, installFleetCrds } from '../testing/fleet-crds.js';
-import { createMotoIngestFunction, motoCredentials } from '../testing/moto-lambda.js';
-import { installWatcherIdentity } from '../testing/watcher-identity.js';
 import { type BuiltImage, buildWatcherImage } from './build-image.js';
 import { pinnedDebianPackages } from './debian-packages.js';
 import { watcherEntrypoint } from './image-layers.js';

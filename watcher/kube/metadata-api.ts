@@ -3,7 +3,7 @@
  * resource across all namespaces. An interface so the watch loop is tested against an in-memory API
  * as well as real apiservers.
  */
-import type { WatchedKind } from '../notice.js';
+import type { WatchedKind } from '../../shared/contracts/notice-batch.js';
 
 export interface WatchedResource {
   kind: WatchedKind;

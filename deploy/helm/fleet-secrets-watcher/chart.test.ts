@@ -77,7 +77,8 @@ function cliManifest(options: WatcherManifestOptions) {
   return parseObjects(run.stdout);
 }
 
-describe('the watcher Helm chart', () => {
+// Each test runs helm and some start the real CLI (a fresh node process): seconds on a loaded machine.
+describe('the watcher Helm chart', { timeout: 60_000 }, () => {
   it('should pass helm lint with the values of a real install', () => {
     const result = withValuesFile(chartValuesFor(podIdentity), (file) =>
       helm(['lint', chartDir, '--strict', '-f', file]),

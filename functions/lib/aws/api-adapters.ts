@@ -1,5 +1,5 @@
-import { ENV } from '../../../cdk/runtime-contract.js';
 import { AwsEksClusterDirectory } from '../../../shared/adapters/aws-eks/index.js';
+import { ENV } from '../../../shared/contracts/runtime-contract.js';
 import type { ApiDeps } from '../../../shared/control-plane/api.js';
 import { composeApi } from '../compose.js';
 import { awsClusterAdapters } from './cluster-adapters.js';

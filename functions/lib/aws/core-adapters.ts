@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { ENV } from '../../../cdk/runtime-contract.js';
 import { DynamoDbStateStore } from '../../../shared/adapters/dynamodb/dynamodb-state-store.js';
 import { LambdaInvoker } from '../../../shared/adapters/lambda/lambda-invoker.js';
+import { ENV } from '../../../shared/contracts/runtime-contract.js';
 import { systemClock } from '../../../shared/ports/clock.js';
 import type { CoreAdapters } from '../compose.js';
 import { oncePerContainer, optionalMillisEnv, requiredEnv } from './configuration.js';

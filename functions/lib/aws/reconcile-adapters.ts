@@ -1,12 +1,12 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
-import { ENV } from '../../../cdk/runtime-contract.js';
 import { AssumedRoleCredentialCache } from '../../../shared/adapters/aws-credentials/index.js';
 import {
   SecretsManagerClients,
   secretsManagerCredentialSource,
 } from '../../../shared/adapters/aws-secrets-manager/index.js';
 import { CentralProviderFactory } from '../../../shared/adapters/provider-factory.js';
+import { ENV } from '../../../shared/contracts/runtime-contract.js';
 import type { ReconcileAdapters } from '../compose-reconcile.js';
 import { awsClusterAdapters } from './cluster-adapters.js';
 import { MissingConfigurationError, oncePerContainer, requiredEnv } from './configuration.js';

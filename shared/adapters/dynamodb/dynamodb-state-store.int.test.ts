@@ -10,10 +10,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  describeStateStoreContract,
+  ManualClock,
+} from '../../../infra-tests/contracts/state-store-contract.js';
 import { loadPeers } from '../../../infra-tests/helpers/peers.js';
 import { dynamoDbLocalCredentials } from '../../../infra-tests/peers/dynamodb.js';
 import type { ObjectRef, SyncStatus } from '../../domain/records.js';
-import { describeStateStoreContract, ManualClock } from '../state-store-contract.js';
 import { isStaleSnapshot, type SnapshotOrder } from '../state-store-rules.js';
 import { createStateTable, deleteStateTable } from './create-table.js';
 import { DynamoDbStateStore } from './dynamodb-state-store.js';

@@ -8,6 +8,11 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeClientsFor, kubeCluster, uniqueName } from '../../../infra-tests/helpers/kube.js';
+import {
+  bindInNamespaces,
+  createServiceAccountIdentity,
+  randomSuffix,
+} from '../../../infra-tests/helpers/kube-test-support.js';
 import { loadPeers } from '../../../infra-tests/helpers/peers.js';
 import type { KubeClusterEndpoint } from '../../../infra-tests/peers/types.js';
 import type { ClusterRecord } from '../../domain/records.js';
@@ -21,7 +26,6 @@ import {
   KubeUnreachableError,
 } from './errors.js';
 import { KubeClusterClient } from './kube-cluster-client.js';
-import { bindInNamespaces, createServiceAccountIdentity, randomSuffix } from './test-support.js';
 
 const MANAGED = 'fleet-secrets.io/managed-by=fleet-secrets';
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');

@@ -2,8 +2,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  describeStateStoreContract,
+  ManualClock,
+} from '../../../infra-tests/contracts/state-store-contract.js';
 import type { ObjectRef } from '../../domain/records.js';
-import { describeStateStoreContract, ManualClock } from '../state-store-contract.js';
 import { StateFileCorruptError } from './errors.js';
 import { LocalStateStore } from './local-state-store.js';
 

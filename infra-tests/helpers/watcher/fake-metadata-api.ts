@@ -3,7 +3,7 @@
  * etcd's revision, an event history that can be compacted (watches from before it get 410 Gone),
  * consistent paged lists, and switches to fail, cut or silence connections.
  */
-import { ResourceExpiredError } from '../errors.js';
+import { ResourceExpiredError } from '../../../watcher/errors.js';
 import type {
   ListPageOptions,
   MetadataApi,
@@ -12,7 +12,7 @@ import type {
   WatchEvent,
   WatchedResource,
   WatchOptions,
-} from '../kube/metadata-api.js';
+} from '../../../watcher/kube/metadata-api.js';
 
 interface HistoryEvent {
   revision: number;

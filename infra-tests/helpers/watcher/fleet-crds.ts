@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ApiextensionsV1Api, loadYaml, type V1CustomResourceDefinition } from '@kubernetes/client-node';
-import type { KubeClusterEndpoint } from '../../infra-tests/peers/types.js';
-import { buildCrdFiles, buildCrds } from '../../shared/domain/crds.js';
-import { API_GROUP, API_VERSION } from '../../shared/domain/schema.js';
-import type { ManifestObject } from '../manifests.js';
+import { buildCrdFiles, buildCrds } from '../../../shared/domain/crds.js';
+import { API_GROUP, API_VERSION } from '../../../shared/domain/schema.js';
+import type { ManifestObject } from '../../../watcher/manifests.js';
+import type { KubeClusterEndpoint } from '../../peers/types.js';
 import { rawCreate } from './raw-kube.js';
 
 /**

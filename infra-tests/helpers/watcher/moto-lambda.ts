@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { loadPeers } from '../../infra-tests/helpers/peers.js';
+import { loadPeers } from '../peers.js';
 
 export const motoCredentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 

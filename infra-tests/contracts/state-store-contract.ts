@@ -5,6 +5,7 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { MAX_REFS_PER_SNAPSHOT } from '../../shared/adapters/state-store-rules.js';
 import type {
   ClusterRecord,
   DesiredSnapshot,
@@ -12,17 +13,16 @@ import type {
   ReconcileScope,
   RemoteKeyRef,
   SyncStatus,
-} from '../domain/records.js';
-import { API_GROUP_VERSION, type FleetExternalSecret, type SecretStore } from '../domain/schema.js';
-import type { Clock } from '../ports/clock.js';
-import type { StateStore } from '../ports/state-store.js';
+} from '../../shared/domain/records.js';
+import { API_GROUP_VERSION, type FleetExternalSecret, type SecretStore } from '../../shared/domain/schema.js';
+import type { Clock } from '../../shared/ports/clock.js';
+import type { StateStore } from '../../shared/ports/state-store.js';
 import {
   ClusterNotFoundError,
   InvalidStateRecordError,
   StatusConflictError,
   TooManyRefsError,
-} from '../ports/state-store-errors.js';
-import { MAX_REFS_PER_SNAPSHOT } from './state-store-rules.js';
+} from '../../shared/ports/state-store-errors.js';
 
 /** A clock the tests move by hand, so lease expiry needs no sleeping. */
 export class ManualClock implements Clock {

@@ -4,7 +4,7 @@ import {
   MAX_NOTICES_PER_BATCH,
   type NoticeBatch,
   parseNoticeBatch,
-} from './notice.js';
+} from './notice-batch.js';
 
 const valid: NoticeBatch = {
   clusterId: 'prod-eu-1',

@@ -4,7 +4,7 @@
  * Starts its own etcd + kube-apiserver and moto, creates the objects, runs the esbuild bundle with the
  * Dockerfile's node flags as the watcher's own ServiceAccount, and samples RSS (from /proc) and V8 heap
  * (from /metrics): after the initial list has settled, during a burst of edits and periodic resyncs,
- * and after that settles again. Writes the numbers to watcher/bench/memory-results.json.
+ * and after that settles again. Writes the numbers to bench/watcher-memory-results.json.
  *
  * Options (env): BENCH_OBJECTS (5000), BENCH_EDITS (2000), BENCH_NODE_FLAGS ("image", "default", or
  * literal flags such as "--max-semi-space-size=1 --optimize-for-size"), MALLOC_ARENA_MAX (passed on).
@@ -16,14 +16,14 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { kubeClientsFor } from '../../infra-tests/helpers/kube.js';
-import { peersFileVariable } from '../../infra-tests/helpers/peers.js';
-import { freePort } from '../../infra-tests/peers/peer-process.js';
-import { startPeers } from '../../infra-tests/peers/start-all.js';
-import { buildWatcher } from '../build.js';
-import { externalSecret, installFleetCrds } from '../testing/fleet-crds.js';
-import { createMotoIngestFunction, motoCredentials } from '../testing/moto-lambda.js';
-import { installWatcherIdentity } from '../testing/watcher-identity.js';
+import { kubeClientsFor } from '../infra-tests/helpers/kube.js';
+import { peersFileVariable } from '../infra-tests/helpers/peers.js';
+import { externalSecret, installFleetCrds } from '../infra-tests/helpers/watcher/fleet-crds.js';
+import { createMotoIngestFunction, motoCredentials } from '../infra-tests/helpers/watcher/moto-lambda.js';
+import { installWatcherIdentity } from '../infra-tests/helpers/watcher/watcher-identity.js';
+import { freePort } from '../infra-tests/peers/peer-process.js';
+import { startPeers } from '../infra-tests/peers/start-all.js';
+import { buildWatcher } from '../watcher/build.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const objectCount = Number(process.env.BENCH_OBJECTS ?? 5_000);
@@ -256,7 +256,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
     const resultsFile = join(
       here,
-      `memory-results${flagsMode === 'image' ? '' : `-${flagsMode}-flags`}.json`,
+      `watcher-memory-results${flagsMode === 'image' ? '' : `-${flagsMode}-flags`}.json`,
     );
     writeFileSync(resultsFile, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`written to ${resultsFile}`);

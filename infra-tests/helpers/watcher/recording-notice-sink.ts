@@ -3,9 +3,9 @@
  * hold deliveries, to play a control plane that is down or slow.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NoticeDeliveryError } from '../errors.js';
-import type { Notice, NoticeBatch, NoticeDigest } from '../notice.js';
-import type { NoticeSink } from '../notice-sink.js';
+import type { Notice, NoticeBatch, NoticeDigest } from '../../../shared/contracts/notice-batch.js';
+import { NoticeDeliveryError } from '../../../watcher/errors.js';
+import type { NoticeSink } from '../../../watcher/notice-sink.js';
 
 export class RecordingNoticeSink implements NoticeSink {
   /** Batches accepted, in delivery order. */

@@ -13,7 +13,7 @@ import {
   controlPlaneClusterRoleBinding,
   controlPlaneRoleBinding,
   type RbacSubject,
-} from './rbac.js';
+} from '../../shared/adapters/kubernetes/rbac.js';
 
 export function randomSuffix(): string {
   return randomBytes(4).toString('hex');

@@ -13,33 +13,34 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { AssumedRoleCredentialCache } from '../../shared/adapters/aws-credentials/index.js';
+import { SecretsManagerClients } from '../../shared/adapters/aws-secrets-manager/secrets-manager-clients.js';
+import { KubeClusterClientFactory } from '../../shared/adapters/kubernetes/cluster-client-factory.js';
+import { CentralProviderFactory } from '../../shared/adapters/provider-factory.js';
+import { planReads } from '../../shared/domain/plan.js';
+import type { ClusterRecord, DesiredSnapshot, SourceKind } from '../../shared/domain/records.js';
 import {
-  countRequests,
-  type RequestCounts as SdkRequestCounts,
-} from '../../infra-tests/helpers/counting-middleware.js';
-import { kubeClientsFor } from '../../infra-tests/helpers/kube.js';
-import { loadPeers } from '../../infra-tests/helpers/peers.js';
-import type { KubeClusterEndpoint } from '../../infra-tests/peers/types.js';
-// The generated crds/ files through client-node's YAML loader, so x-kubernetes-* keys survive.
-import { fleetCrds } from '../../watcher/testing/fleet-crds.js';
-import { AssumedRoleCredentialCache } from '../adapters/aws-credentials/index.js';
-import { SecretsManagerClients } from '../adapters/aws-secrets-manager/secrets-manager-clients.js';
-import { KubeClusterClientFactory } from '../adapters/kubernetes/cluster-client-factory.js';
+  API_GROUP,
+  API_VERSION,
+  type ExternalSecretSpec,
+  type SecretStore,
+} from '../../shared/domain/schema.js';
+import type { Clock } from '../../shared/ports/clock.js';
+import type { Logger } from '../../shared/ports/logger.js';
+import type { StateStore } from '../../shared/ports/state-store.js';
+import type { ReconcileDeps } from '../../shared/reconcile/types.js';
+import type { KubeClusterEndpoint } from '../peers/types.js';
+import { countRequests, type RequestCounts as SdkRequestCounts } from './counting-middleware.js';
+import { kubeClientsFor } from './kube.js';
 import {
   adminApply,
   bindClusterWide,
   bindInNamespaces,
   createServiceAccountIdentity,
-} from '../adapters/kubernetes/test-support.js';
-import { CentralProviderFactory } from '../adapters/provider-factory.js';
-
-import { planReads } from '../domain/plan.js';
-import type { ClusterRecord, DesiredSnapshot, SourceKind } from '../domain/records.js';
-import { API_GROUP, API_VERSION, type ExternalSecretSpec, type SecretStore } from '../domain/schema.js';
-import type { Clock } from '../ports/clock.js';
-import type { Logger } from '../ports/logger.js';
-import type { StateStore } from '../ports/state-store.js';
-import type { ReconcileDeps } from './types.js';
+} from './kube-test-support.js';
+import { loadPeers } from './peers.js';
+// The generated crds/ files through client-node's YAML loader, so x-kubernetes-* keys survive.
+import { fleetCrds } from './watcher/fleet-crds.js';
 
 export const awsTestCredentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 

@@ -4,8 +4,8 @@
  * the apiserver and fails strict field validation, as it would with `kubectl apply`.
  */
 import { request } from 'node:https';
-import type { KubeClusterEndpoint } from '../../infra-tests/peers/types.js';
-import type { ManifestObject } from '../manifests.js';
+import type { ManifestObject } from '../../../watcher/manifests.js';
+import type { KubeClusterEndpoint } from '../../peers/types.js';
 
 /** REST collection of each kind the watcher's manifests (and the tests) create. */
 const collections: Record<string, { prefix: string; plural: string; namespaced: boolean }> = {

@@ -3,9 +3,10 @@
  * binding exactly as the manifests render them, and a token minted for that ServiceAccount, so
  * tests run the watcher with its production permissions rather than as an administrator.
  */
-import type { KubeClients } from '../../infra-tests/helpers/kube.js';
-import type { KubeClusterEndpoint } from '../../infra-tests/peers/types.js';
-import { renderWatcherManifests } from '../manifests.js';
+
+import { renderWatcherManifests } from '../../../watcher/manifests.js';
+import type { KubeClusterEndpoint } from '../../peers/types.js';
+import type { KubeClients } from '../kube.js';
 import { createOrThrow } from './raw-kube.js';
 
 export async function installWatcherIdentity(

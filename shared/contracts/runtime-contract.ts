@@ -4,18 +4,9 @@
  * measures under. Pure (no aws-cdk-lib import), so handlers can import it without pulling CDK
  * into their bundles; the stack and the functions then cannot disagree on a name.
  */
-import type { FunctionName } from '../shared/ports/invoker.js';
+import { FUNCTION_NAMES, type FunctionName } from './function-names.js';
 
-export type { FunctionName };
-
-/** Every function the stack deploys, in the order the stack creates them. */
-export const FUNCTION_NAMES = [
-  'rotation',
-  'sweep',
-  'ingest',
-  'reconcile-cluster',
-  'api',
-] as const satisfies readonly FunctionName[];
+export { FUNCTION_NAMES, type FunctionName };
 
 /** Environment variables the stack sets on the functions (besides Powertools' own). */
 export const ENV = {
