@@ -9,12 +9,12 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { parseDuration } from '../shared/domain/duration.js';
 import {
   CLUSTER_CREDENTIALS_PREFIX,
   CONTROL_PLANE_INTERNAL_PREFIX,
   prefixesOverlap,
 } from '../shared/domain/reserved-keys.js';
+import { parseDuration } from '../shared/go-compat/duration.js';
 import { InvalidStackPropsError } from './errors.js';
 import { DEFAULT_SWEEP_SCHEDULE } from './event-patterns.js';
 

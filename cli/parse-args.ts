@@ -1,6 +1,7 @@
 /** Flag values the commands share: key=value lists, comma lists, label selectors, durations. */
-import { parseDuration } from '../shared/domain/duration.js';
+
 import type { LabelSelector } from '../shared/domain/schema.js';
+import { parseDuration } from '../shared/go-compat/duration.js';
 import { UsageError } from './errors.js';
 
 /** "a,b, c" -> ["a","b","c"]; repeated flags are joined first. */

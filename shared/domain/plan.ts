@@ -1,6 +1,6 @@
+import { compileGoRegexp, findNameMatches } from '../go-compat/regexp/regexp.js';
 import type { FindQuery, ReadRequest } from './provider-requests.js';
 import type { RemoteKeyRef } from './records.js';
-import { compileGoRegexp, findNameMatches } from './regexp.js';
 import type { ExternalSecretSpec, FindRef, RemoteRef, StoreRef } from './schema.js';
 
 export interface PlannedRead {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../go-compat/duration.js';
 import type { RefreshPolicy } from './schema.js';
 
 /** ESO's default refreshInterval. */

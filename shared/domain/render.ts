@@ -5,7 +5,22 @@
  * dataFrom entries in order, then data entries (later keys win), then the template.
  */
 
-import { decodeGoBase64 } from './base64.js';
+import { decodeGoBase64 } from '../go-compat/base64.js';
+import { lookupProperty, parseJson } from '../go-compat/json-path.js';
+import { compileGoRegexp, goReplaceAll } from '../go-compat/regexp/regexp.js';
+import { goJsonMarshal } from '../go-compat/template/go-json.js';
+import { goFromYamlStrict } from '../go-compat/template/go-yaml.js';
+import {
+  fromBytes,
+  GoMap,
+  runTemplate,
+  TemplateBudget,
+  TemplateExecError,
+  TemplateParseError,
+  templateDataFrom,
+  toBytes,
+  type Value,
+} from '../go-compat/template/index.js';
 import {
   DecodingError,
   ForbiddenSecretTypeError,
@@ -27,7 +42,6 @@ import {
   TemplateParseRenderError,
   UnsupportedPropertyPathError,
 } from './errors.js';
-import { lookupProperty, parseJson } from './json-path.js';
 import {
   isReservedMetadataKey,
   MANAGED_BY_LABEL,
@@ -42,7 +56,6 @@ import { findQueryId, resolveStoreName, toFindQuery, toReadRequest } from './pla
 import { ProviderError } from './provider-errors.js';
 import type { FindQuery, ReadRequest, SecretPayload } from './provider-requests.js';
 import type { SourceKind } from './records.js';
-import { compileGoRegexp, goReplaceAll } from './regexp.js';
 import type { RenderedSecret } from './rendered-secret.js';
 import {
   type ConversionStrategy,
@@ -53,19 +66,6 @@ import {
   SECRET_KEY_PATTERN,
   SERVICE_ACCOUNT_TOKEN_TYPE,
 } from './schema.js';
-import { goJsonMarshal } from './template/go-json.js';
-import { goFromYamlStrict } from './template/go-yaml.js';
-import {
-  fromBytes,
-  GoMap,
-  runTemplate,
-  TemplateBudget,
-  TemplateExecError,
-  TemplateParseError,
-  templateDataFrom,
-  toBytes,
-  type Value,
-} from './template/index.js';
 
 export type LookupResult = SecretPayload | ProviderError | undefined;
 

@@ -7,10 +7,11 @@
 import type { TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from '../go-compat/duration.js';
+import { goRegexpProblem } from '../go-compat/regexp/regexp.js';
+import { checkTemplateSyntax } from '../go-compat/template/index.js';
 import { isReservedMetadataKey } from './labels.js';
 import { DEFAULT_MIN_REFRESH_INTERVAL_MS } from './refresh.js';
-import { goRegexpProblem } from './regexp.js';
 import {
   ClusterExternalSecret,
   DNS_SUBDOMAIN_PATTERN,
@@ -22,7 +23,6 @@ import {
   SERVICE_ACCOUNT_TOKEN_TYPE,
   SecretStore,
 } from './schema.js';
-import { checkTemplateSyntax } from './template/index.js';
 
 export interface ValidationIssue {
   path: string;

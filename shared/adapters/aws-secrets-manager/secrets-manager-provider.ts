@@ -9,7 +9,7 @@ import {
 import { findLabel } from '../../domain/plan.js';
 import { listingPrefixes } from '../../domain/policy.js';
 import { ProviderError } from '../../domain/provider-errors.js';
-import { compileGoRegexp, findNameMatches } from '../../domain/regexp.js';
+import { compileGoRegexp, findNameMatches } from '../../go-compat/regexp/regexp.js';
 import { createLimiter, type Limiter } from '../../lib/concurrency-limit.js';
 import type {
   FindQuery,

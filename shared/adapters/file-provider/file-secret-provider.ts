@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { findLabel } from '../../domain/plan.js';
 import { ProviderError, type ProviderErrorCode } from '../../domain/provider-errors.js';
-import { compileGoRegexp, findNameMatches } from '../../domain/regexp.js';
+import { compileGoRegexp, findNameMatches } from '../../go-compat/regexp/regexp.js';
 import type {
   FindQuery,
   ReadContext,

@@ -2,7 +2,7 @@
 // find.name.regexp and rewrite regexps). Its output is the golden file regexp-golden.test.ts
 // holds the re2js-based engine to; it is a dev tool, never shipped. Standard library only:
 //
-//	go run . < ../fixtures/go-regexp/cases.json > ../fixtures/go-regexp/expected.json
+//	go run . < ../golden/cases.json > ../golden/expected.json
 package main
 
 import (

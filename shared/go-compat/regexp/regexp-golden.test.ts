@@ -1,7 +1,7 @@
 /**
- * The regexp engine against Go's regexp package: fixtures/go-regexp/expected.json is what Go
- * answers for cases.json (regenerate with `cd shared/domain/regexp-oracle && go run . <
- * ../fixtures/go-regexp/cases.json > ../fixtures/go-regexp/expected.json`). Compile decisions,
+ * The regexp engine against Go's regexp package: golden/expected.json is what Go
+ * answers for cases.json (regenerate with `cd shared/go-compat/regexp/oracle && go run . <
+ * ../golden/cases.json > ../golden/expected.json`). Compile decisions,
  * MatchString, FindAllString and ReplaceAllString must all be Go's.
  */
 import { readFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ interface Expected {
 }
 
 const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`./fixtures/go-regexp/${name}`, import.meta.url), 'utf8')) as unknown;
+  JSON.parse(readFileSync(new URL(`./golden/${name}`, import.meta.url), 'utf8')) as unknown;
 const cases = fixture('cases.json') as Case[];
 const expected = fixture('expected.json') as Expected[];
 

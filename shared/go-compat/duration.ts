@@ -1,4 +1,4 @@
-import { DurationParseError } from './errors.js';
+import { DurationParseError } from '../domain/errors.js';
 
 const NANOS_PER_UNIT: Record<string, bigint> = {
   ns: 1n,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DurationParseError } from '../domain/errors.js';
 import { formatDuration, parseDuration } from './duration.js';
-import { DurationParseError } from './errors.js';
 
 describe('parseDuration', () => {
   it.each<[string, number]>([
