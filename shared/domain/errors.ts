@@ -4,15 +4,7 @@
  */
 import type { ProviderErrorCode } from './provider-errors.js';
 
-/** A refreshInterval (or other duration) that Go's time.ParseDuration would reject. */
-export class DurationParseError extends Error {
-  override readonly name = 'DurationParseError';
-  readonly input: string;
-  constructor(input: string, problem: string) {
-    super(`invalid duration ${JSON.stringify(input)}: ${problem}`);
-    this.input = input;
-  }
-}
+export { DurationParseError } from '../go-compat/duration.js';
 
 export type RenderErrorReason =
   | 'StoreNotResolved'

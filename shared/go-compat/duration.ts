@@ -1,4 +1,12 @@
-import { DurationParseError } from '../domain/errors.js';
+/** A refreshInterval (or other duration) that Go's time.ParseDuration would reject. */
+export class DurationParseError extends Error {
+  override readonly name = 'DurationParseError';
+  readonly input: string;
+  constructor(input: string, problem: string) {
+    super(`invalid duration ${JSON.stringify(input)}: ${problem}`);
+    this.input = input;
+  }
+}
 
 const NANOS_PER_UNIT: Record<string, bigint> = {
   ns: 1n,
