@@ -23,7 +23,7 @@ import { InProcessInvoker } from '../shared/adapters/in-process/in-process-invok
 import type { ClusterRecord } from '../shared/domain/records.js';
 import { API_GROUP, API_VERSION, type ExternalSecretSpec } from '../shared/domain/schema.js';
 import { createIngestHandler } from './ingest/handler.js';
-import { type ControlPlane, composeControlPlane } from './lib/control-plane.js';
+import { type ControlPlane, composeControlPlane } from './lib/compose-control-plane.js';
 import { createObservability } from './lib/observability.js';
 import { createReconcileClusterHandler } from './reconcile-cluster/handler.js';
 import { createRotationHandler } from './rotation/handler.js';

@@ -21,7 +21,7 @@ import {
 import { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { createIngestHandler } from '../../functions/ingest/handler.js';
-import { type ControlPlane, composeControlPlane } from '../../functions/lib/control-plane.js';
+import { type ControlPlane, composeControlPlane } from '../../functions/lib/compose-control-plane.js';
 import { withObservability } from '../../functions/lib/middleware.js';
 import { createObservability, type Observability } from '../../functions/lib/observability.js';
 import { createReconcileClusterHandler } from '../../functions/reconcile-cluster/handler.js';

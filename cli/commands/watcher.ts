@@ -8,7 +8,7 @@ import {
   type WatcherCredentialsMode,
   WatcherManifestError,
   watcherDefaults,
-} from '../../watcher/manifests.js';
+} from '../../watcher/install-manifests.js';
 import { callApi } from '../api-client/api-client.js';
 import { readStackOutputs, regionOfArn, type StackOutputs } from '../api-client/cdk-outputs.js';
 import { DEFAULT_OUTPUTS_FILE } from '../api-client/resolve.js';

@@ -11,7 +11,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 import { createApiHandler } from '../../functions/api/handler.js';
 import { createIngestHandler } from '../../functions/ingest/handler.js';
-import { composeControlPlane } from '../../functions/lib/control-plane.js';
+import { composeControlPlane } from '../../functions/lib/compose-control-plane.js';
 import { createReconcileClusterHandler } from '../../functions/reconcile-cluster/handler.js';
 import { createSweepHandler } from '../../functions/sweep/handler.js';
 import { AssumedRoleCredentialCache } from '../../shared/adapters/aws-credentials/index.js';

@@ -13,12 +13,18 @@ import type { LiveSecretMeta } from '../ports/cluster-client.js';
 import { KubeInvalidError } from '../ports/cluster-client-errors.js';
 import { TargetConflictError } from './errors.js';
 import { assertNotSystemSecret, assertWriteDelegated, rendersSystemType } from './foreign-target.js';
-import { creationPolicyOf, fieldManagerOf, ownerReferenceMissing, sourceOf, toManifest } from './manifest.js';
 import { recordedKeyNames } from './owned-keys.js';
 import { objectKey, type PassContext, type WorkItem } from './pass-context.js';
 import type { ObjectReads } from './read-plan.js';
 import { renderObject } from './render-object.js';
 import { ReadyReason, readyCondition } from './status-report.js';
+import {
+  creationPolicyOf,
+  fieldManagerOf,
+  ownerReferenceMissing,
+  sourceOf,
+  toManifest,
+} from './target-manifest.js';
 
 /** Why an object is worked on in this pass; undefined means it is left alone. */
 export type WorkReason = 'requested' | 'new' | 'spec-changed' | 'due' | 'retry' | 'drift' | 'owner-changed';

@@ -13,7 +13,7 @@ import {
   startPrivateCluster,
   uniqueName,
 } from '../../../infra-tests/helpers/kube.js';
-import type { WatcherManifestOptions } from '../../../watcher/manifests.js';
+import type { WatcherManifestOptions } from '../../../watcher/install-manifests.js';
 import {
   chartDir,
   chartValuesFor,

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCrdFiles, crdFileText } from '../../../shared/domain/crds.js';
-import type { WatcherManifestOptions } from '../../../watcher/manifests.js';
+import type { WatcherManifestOptions } from '../../../watcher/install-manifests.js';
 import {
   chartDir,
   chartValuesFor,

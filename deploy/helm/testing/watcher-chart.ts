@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { cachedToolBinary } from '../../../infra-tests/helpers/tools.js';
-import type { ManifestObject, WatcherManifestOptions } from '../../../watcher/manifests.js';
+import type { ManifestObject, WatcherManifestOptions } from '../../../watcher/install-manifests.js';
 
 export const chartDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'fleet-secrets-watcher');
 export const releaseName = 'fleet-secrets-watcher';

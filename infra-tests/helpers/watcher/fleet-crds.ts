@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type ApiextensionsV1Api, loadYaml, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { buildCrdFiles, buildCrds } from '../../../shared/domain/crds.js';
 import { API_GROUP, API_VERSION } from '../../../shared/domain/schema.js';
-import type { ManifestObject } from '../../../watcher/manifests.js';
+import type { ManifestObject } from '../../../watcher/install-manifests.js';
 import type { KubeClusterEndpoint } from '../../peers/types.js';
 import { rawCreate } from './raw-kube.js';
 

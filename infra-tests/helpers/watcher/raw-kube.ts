@@ -4,7 +4,7 @@
  * the apiserver and fails strict field validation, as it would with `kubectl apply`.
  */
 import { request } from 'node:https';
-import type { ManifestObject } from '../../../watcher/manifests.js';
+import type { ManifestObject } from '../../../watcher/install-manifests.js';
 import type { KubeClusterEndpoint } from '../../peers/types.js';
 
 /** REST collection of each kind the watcher's manifests (and the tests) create. */

@@ -4,7 +4,7 @@
  * tests run the watcher with its production permissions rather than as an administrator.
  */
 
-import { renderWatcherManifests } from '../../../watcher/manifests.js';
+import { renderWatcherManifests } from '../../../watcher/install-manifests.js';
 import type { KubeClusterEndpoint } from '../../peers/types.js';
 import type { KubeClients } from '../kube.js';
 import { createOrThrow } from './raw-kube.js';

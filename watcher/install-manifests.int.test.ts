@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeClients, kubeClientsFor, kubeCluster, uniqueName } from '../infra-tests/helpers/kube.js';
 import { createOrThrow, rawCreate } from '../infra-tests/helpers/watcher/raw-kube.js';
 import type { KubeClusterEndpoint } from '../infra-tests/peers/types.js';
-import { type ManifestObject, renderWatcherManifests } from './manifests.js';
+import { type ManifestObject, renderWatcherManifests } from './install-manifests.js';
 
 let endpoint: KubeClusterEndpoint;
 let admin: KubeClients;

@@ -6,7 +6,7 @@ import {
   renderWatcherManifestsYaml,
   WatcherManifestError,
   type WatcherManifestOptions,
-} from './manifests.js';
+} from './install-manifests.js';
 
 const base: WatcherManifestOptions = {
   clusterId: 'prod-eu-1',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredSnapshot } from '../domain/records.js';
 import type { RenderedSecret } from '../domain/rendered-secret.js';
-import { fieldManagerOf, ownerReferenceMissing, toManifest } from './manifest.js';
+import { fieldManagerOf, ownerReferenceMissing, toManifest } from './target-manifest.js';
 
 const snapshot = (
   target: NonNullable<DesiredSnapshot['spec']['target']>,
