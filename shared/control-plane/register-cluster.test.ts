@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { registrationDeps } from '../../infra-tests/helpers/register-cluster-fixture.js';
 import type { RegisterClusterInput } from './api.js';
 import { registerCluster } from './api.js';
 import { InvalidRequestError } from './errors.js';
-import { registrationDeps } from './register-cluster-fixture.js';
 
 const tokenCluster = (secretId: string, extra: Partial<RegisterClusterInput> = {}): RegisterClusterInput => ({
   clusterId: 'edge-1',

@@ -12,9 +12,9 @@ import {
 } from '@aws-sdk/client-eks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPeers } from '../../../infra-tests/helpers/peers.js';
+import { registrationDeps } from '../../../infra-tests/helpers/register-cluster-fixture.js';
 import { registerCluster } from '../../control-plane/api.js';
 import { InvalidRequestError, RegistrationRejectedError } from '../../control-plane/errors.js';
-import { registrationDeps } from '../../control-plane/register-cluster-fixture.js';
 import { AwsEksClusterDirectory } from './eks-cluster-directory.js';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };

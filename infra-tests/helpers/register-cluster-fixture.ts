@@ -1,9 +1,9 @@
 /** Test support: an ApiDeps whose cluster clients are stand-ins, recording what registration built. */
-import { InProcessInvoker } from '../adapters/in-process/in-process-invoker.js';
-import { LocalStateStore } from '../adapters/local-state/local-state-store.js';
-import type { ClusterRecord } from '../domain/records.js';
-import type { ClusterClient, ClusterClientFactory } from '../ports/cluster-client.js';
-import type { ApiDeps } from './api.js';
+import { InProcessInvoker } from '../../shared/adapters/in-process/in-process-invoker.js';
+import { LocalStateStore } from '../../shared/adapters/local-state/local-state-store.js';
+import type { ApiDeps } from '../../shared/control-plane/api.js';
+import type { ClusterRecord } from '../../shared/domain/records.js';
+import type { ClusterClient, ClusterClientFactory } from '../../shared/ports/cluster-client.js';
 
 /** Reachable, with every permission: registration then stores what it was given. */
 const standInClient = {
