@@ -35,7 +35,7 @@ const resyncSeconds = 30;
 const MiB = 1024 * 1024;
 
 function dockerfileNodeFlags(): string[] {
-  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(here, '..', 'Dockerfile'), 'utf8'))?.[1];
+  const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(here, '..', 'watcher', 'Dockerfile'), 'utf8'))?.[1];
   if (!cmd) throw new Error('watcher/Dockerfile has no exec-form CMD');
   return (JSON.parse(cmd) as string[]).filter((arg) => arg.startsWith('--'));
 }

@@ -9,7 +9,7 @@ import type { ClusterRecord } from '../../shared/domain/records.js';
 import { API_GROUP, API_VERSION, type ExternalSecretSpec } from '../../shared/domain/schema.js';
 import { RequestCounter } from '../../shared/lib/request-counter.js';
 import type {
-  AccessRule,
+  AccessReview,
   ClusterClient,
   ClusterClientFactory,
   CustomKind,
@@ -122,9 +122,14 @@ export class StandInCluster implements ClusterClient {
     return [...names].sort().map((name) => ({ name, labels: {} }));
   }
 
-  async reviewAccessRules(): Promise<AccessRule[]> {
+  async reviewAccessRules(): Promise<AccessReview> {
     this.counter.record('create', 'selfsubjectrulesreviews');
-    return [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }];
+    return { rules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], incomplete: false };
+  }
+
+  async canI(): Promise<boolean> {
+    this.counter.record('create', 'selfsubjectaccessreviews');
+    return true;
   }
 
   async serverVersion(): Promise<string> {

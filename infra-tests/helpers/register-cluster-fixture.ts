@@ -8,7 +8,11 @@ import type { ClusterClient, ClusterClientFactory } from '../../shared/ports/clu
 /** Reachable, with every permission: registration then stores what it was given. */
 const standInClient = {
   serverVersion: async () => 'v1.34.0',
-  reviewAccessRules: async () => [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+  reviewAccessRules: async () => ({
+    rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+    incomplete: false,
+  }),
+  canI: async () => true,
 } as unknown as ClusterClient;
 
 export function registrationDeps(extra: Partial<ApiDeps> = {}): ApiDeps & { built: ClusterRecord[] } {

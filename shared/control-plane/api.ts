@@ -21,7 +21,7 @@ import { InvalidRequestError, RegistrationRejectedError, UnknownClusterError } f
 import { expandFleetIntoCluster, fleetSourceName } from './fleet-expansion.js';
 import { groupByCluster } from './group-by-cluster.js';
 import { awsIndexPartition, toIndexRef } from './index-refs.js';
-import { missingAccess } from './required-access.js';
+import { absentAccess, describeAbsentAccess } from './required-access.js';
 
 export interface ApiDeps {
   state: StateStore;
@@ -168,7 +168,15 @@ export async function registerCluster(
   const namespaces = input.namespaces?.length ? input.namespaces : ['default'];
   const missing = new Set<string>();
   for (const ns of namespaces) {
-    for (const m of missingAccess(await client.reviewAccessRules(ns))) {
+    const review = await client.reviewAccessRules(ns);
+    let absent = absentAccess(review.rules);
+    // Rights that come from outside RBAC (EKS access policies, webhooks) are not listed by the
+    // rules review, which says so: ask for each missing one instead of refusing on a partial list.
+    if (review.incomplete && absent.length > 0) {
+      const confirmed = await Promise.all(absent.map((need) => client.canI(ns, need)));
+      absent = absent.filter((_, i) => !confirmed[i]);
+    }
+    for (const m of describeAbsentAccess(absent)) {
       missing.add(input.namespaces?.length ? `in namespace ${ns}: ${m}` : m);
     }
   }

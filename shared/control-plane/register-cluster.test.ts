@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { registrationDeps } from '../../infra-tests/helpers/register-cluster-fixture.js';
-import type { RegisterClusterInput } from './api.js';
+import type { ApiDeps, RegisterClusterInput } from './api.js';
 import { registerCluster } from './api.js';
-import { InvalidRequestError } from './errors.js';
+import { InvalidRequestError, RegistrationRejectedError } from './errors.js';
 
 const tokenCluster = (secretId: string, extra: Partial<RegisterClusterInput> = {}): RegisterClusterInput => ({
   clusterId: 'edge-1',
@@ -113,5 +113,39 @@ describe('registerCluster auth', () => {
     expect(withEndpoint.message).toContain('DescribeCluster');
     const withCa = await refusal({ clusterId: 'edge-1', caData: 'PEM', auth: eks });
     expect(withCa.field).toBe('caData');
+  });
+});
+
+describe('registerCluster access check', () => {
+  /** EKS access policies are not RBAC: SelfSubjectRulesReview lists nothing and says it is incomplete. */
+  const accessPolicyClient = (allowed: (need: { verb: string; resource: string }) => boolean) => ({
+    serverVersion: async () => 'v1.34.0',
+    reviewAccessRules: async () => ({ rules: [], incomplete: true }),
+    canI: async (_ns: string, need: { verb: string; resource: string }) => allowed(need),
+  });
+  const depsWith = (client: object) =>
+    registrationDeps({
+      clusters: {
+        forRecord: async () => client,
+        forCluster: async () => client,
+      } as unknown as ApiDeps['clusters'],
+    });
+  const cluster = tokenCluster('fleet-secrets-internal/clusters/edge-1/token');
+
+  it('should accept a cluster whose rights the rules review cannot list, once each one is confirmed', async () => {
+    const deps = depsWith(accessPolicyClient(() => true));
+    await registerCluster(deps, cluster);
+    expect((await deps.state.getCluster('edge-1'))?.health?.state).toBe('Healthy');
+  });
+
+  it('should still refuse, naming it, a right the access review denies', async () => {
+    const deps = depsWith(
+      accessPolicyClient((need) => !(need.resource === 'secrets' && need.verb === 'delete')),
+    );
+    const error = await registerCluster(deps, cluster).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistrationRejectedError);
+    expect((error as Error).message).toContain('cannot delete secrets');
+    expect((error as Error).message).not.toContain('cannot list secrets');
+    expect(await deps.state.getCluster('edge-1')).toBeUndefined();
   });
 });

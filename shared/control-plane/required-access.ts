@@ -1,4 +1,4 @@
-import type { AccessRule } from '../ports/cluster-client.js';
+import type { AccessNeed, AccessRule } from '../ports/cluster-client.js';
 
 /** What reconcile needs in a member cluster, and why, in the words registration reports. */
 export const REQUIRED_ACCESS: Array<{ apiGroup: string; resource: string; verbs: string[]; why: string }> = [
@@ -41,15 +41,30 @@ function allows(rules: AccessRule[], apiGroup: string, resource: string, verb: s
   );
 }
 
+/** Each needed (group, resource, verb) the rules do not grant. */
+export function absentAccess(rules: AccessRule[]): AccessNeed[] {
+  return REQUIRED_ACCESS.flatMap((need) =>
+    need.verbs
+      .filter((verb) => !allows(rules, need.apiGroup, need.resource, verb))
+      .map((verb) => ({ apiGroup: need.apiGroup, resource: need.resource, verb })),
+  );
+}
+
 /** Plain sentences naming each missing permission, e.g. "cannot patch secrets (needed to write the synced Secrets)". */
-export function missingAccess(rules: AccessRule[]): string[] {
+export function describeAbsentAccess(absent: AccessNeed[]): string[] {
   const missing: string[] = [];
   for (const need of REQUIRED_ACCESS) {
-    const absent = need.verbs.filter((v) => !allows(rules, need.apiGroup, need.resource, v));
-    if (absent.length > 0) {
+    const verbs = absent
+      .filter((a) => a.apiGroup === need.apiGroup && a.resource === need.resource)
+      .map((a) => a.verb);
+    if (verbs.length > 0) {
       const group = need.apiGroup ? `${need.resource}.${need.apiGroup}` : need.resource;
-      missing.push(`cannot ${absent.join('/')} ${group} (needed to ${need.why})`);
+      missing.push(`cannot ${verbs.join('/')} ${group} (needed to ${need.why})`);
     }
   }
   return missing;
+}
+
+export function missingAccess(rules: AccessRule[]): string[] {
+  return describeAbsentAccess(absentAccess(rules));
 }

@@ -46,6 +46,21 @@ export interface AccessRule {
   resourceNames?: string[];
 }
 
+export interface AccessReview {
+  rules: AccessRule[];
+  /**
+   * The authorizer could not list every rule (EKS access policies, webhook authorizers): a rule
+   * missing from `rules` proves nothing, and each needed right must be asked for on its own.
+   */
+  incomplete: boolean;
+}
+
+export interface AccessNeed {
+  apiGroup: string;
+  resource: string;
+  verb: string;
+}
+
 export type CustomKind = 'ExternalSecret' | 'ClusterExternalSecret';
 
 /** What the control plane does in one member cluster, with its own identity. */
@@ -78,7 +93,9 @@ export interface ClusterClient {
   createEvent(event: KubeEvent): Promise<void>;
   listNamespaces(): Promise<Array<{ name: string; labels: Record<string, string> }>>;
   /** SelfSubjectRulesReview in one namespace: registration checks RBAC before accepting a cluster. */
-  reviewAccessRules(namespace: string): Promise<AccessRule[]>;
+  reviewAccessRules(namespace: string): Promise<AccessReview>;
+  /** SelfSubjectAccessReview of one verb on one resource ("externalsecrets/status": a subresource). */
+  canI(namespace: string, need: AccessNeed): Promise<boolean>;
   /** GET /version: proves reachability and authentication in one cheap call. */
   serverVersion(): Promise<string>;
 }

@@ -34,6 +34,7 @@ export class ClusterSession {
       createEvent: (event) => call('create', 'events', () => inner.createEvent(event)),
       listNamespaces: () => call('list', 'namespaces', () => inner.listNamespaces()),
       reviewAccessRules: (ns) => call('create', 'selfsubjectrulesreviews', () => inner.reviewAccessRules(ns)),
+      canI: (ns, need) => call('create', 'selfsubjectaccessreviews', () => inner.canI(ns, need)),
       serverVersion: () => call('get', 'version', () => inner.serverVersion()),
     };
   }

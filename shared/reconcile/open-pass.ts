@@ -74,6 +74,7 @@ function unconnected(clusterId: string, error: Error): ClusterClient {
     createEvent: fail,
     listNamespaces: fail,
     reviewAccessRules: fail,
+    canI: fail,
     serverVersion: fail,
   };
 }

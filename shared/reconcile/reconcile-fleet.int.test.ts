@@ -72,6 +72,7 @@ function delegateTo(client: ClusterClient): ClusterClient {
     createEvent: (e) => client.createEvent(e),
     listNamespaces: () => client.listNamespaces(),
     reviewAccessRules: (ns) => client.reviewAccessRules(ns),
+    canI: (ns, need) => client.canI(ns, need),
     serverVersion: () => client.serverVersion(),
   };
 }

@@ -46,7 +46,7 @@ export async function installFleetCrds(
  * x-kubernetes-* keys survive its serializer).
  */
 export function fleetCrds(): { crds: V1CustomResourceDefinition[]; generated: true } {
-  const crdsDir = new URL('../../crds/', import.meta.url);
+  const crdsDir = new URL('../../../crds/', import.meta.url);
   return {
     crds: buildCrdFiles().map(({ fileName }) =>
       loadYaml<V1CustomResourceDefinition>(readFileSync(new URL(fileName, crdsDir), 'utf8')),

@@ -15,6 +15,7 @@ import {
 } from '../../../infra-tests/helpers/kube-test-support.js';
 import { loadPeers } from '../../../infra-tests/helpers/peers.js';
 import type { KubeClusterEndpoint } from '../../../infra-tests/peers/types.js';
+import { missingAccess } from '../../control-plane/required-access.js';
 import type { ClusterRecord } from '../../domain/records.js';
 import { RequestCounter } from '../../lib/request-counter.js';
 import { StaticTokenSource, TokenSourceAuthentication } from './auth.js';
@@ -281,6 +282,22 @@ describe('KubeClusterClient against a real kube-apiserver', () => {
       .catch((e) => e);
     expect(error).toBeInstanceOf(KubeForbiddenError);
     expect((error as Error).message).toContain(denied);
+  });
+
+  it('should report a complete RBAC rules review, and answer access reviews as RBAC decides, subresources included', async () => {
+    const review = await client.reviewAccessRules(allowed);
+    expect(review.incomplete).toBe(false);
+    expect(missingAccess(review.rules)).toEqual([]);
+    expect(await client.canI(allowed, { apiGroup: '', resource: 'secrets', verb: 'delete' })).toBe(true);
+    expect(
+      await client.canI(allowed, {
+        apiGroup: 'fleet-secrets.io',
+        resource: 'externalsecrets/status',
+        verb: 'patch',
+      }),
+    ).toBe(true);
+    expect(await client.canI(allowed, { apiGroup: '', resource: 'secrets', verb: 'get' })).toBe(false);
+    expect(await client.canI(denied, { apiGroup: '', resource: 'secrets', verb: 'delete' })).toBe(false);
   });
 
   it('should reuse one TLS connection for consecutive requests', async () => {

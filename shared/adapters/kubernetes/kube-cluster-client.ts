@@ -23,7 +23,8 @@ import { isReservedMetadataKey } from '../../domain/labels.js';
 import { API_GROUP, API_VERSION, type ExternalSecretStatus } from '../../domain/schema.js';
 import { RequestCounter } from '../../lib/request-counter.js';
 import type {
-  AccessRule,
+  AccessNeed,
+  AccessReview,
   ClusterClient,
   CustomKind,
   KubeEvent,
@@ -296,18 +297,45 @@ export class KubeClusterClient implements ClusterClient {
     return items;
   }
 
-  async reviewAccessRules(namespace: string): Promise<AccessRule[]> {
+  async reviewAccessRules(namespace: string): Promise<AccessReview> {
     const review = await this.#call(`review access rules in namespace ${namespace}`, () =>
       this.#authz.createSelfSubjectRulesReview({
         body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace } },
       }),
     );
-    return (review.status?.resourceRules ?? []).map((rule) => ({
-      verbs: rule.verbs ?? [],
-      apiGroups: rule.apiGroups ?? [],
-      resources: rule.resources ?? [],
-      ...(rule.resourceNames?.length ? { resourceNames: rule.resourceNames } : {}),
-    }));
+    return {
+      rules: (review.status?.resourceRules ?? []).map((rule) => ({
+        verbs: rule.verbs ?? [],
+        apiGroups: rule.apiGroups ?? [],
+        resources: rule.resources ?? [],
+        ...(rule.resourceNames?.length ? { resourceNames: rule.resourceNames } : {}),
+      })),
+      incomplete: review.status?.incomplete === true,
+    };
+  }
+
+  async canI(namespace: string, need: AccessNeed): Promise<boolean> {
+    const [resource, subresource] = need.resource.split('/');
+    const review = await this.#call(
+      `review access to ${need.verb} ${need.resource} in namespace ${namespace}`,
+      () =>
+        this.#authz.createSelfSubjectAccessReview({
+          body: {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SelfSubjectAccessReview',
+            spec: {
+              resourceAttributes: {
+                namespace,
+                group: need.apiGroup,
+                resource,
+                verb: need.verb,
+                ...(subresource ? { subresource } : {}),
+              },
+            },
+          },
+        }),
+    );
+    return review.status?.allowed === true;
   }
 
   async serverVersion(): Promise<string> {
