@@ -643,7 +643,7 @@ export async function runEsoComparison(
   return {
     version: install.version,
     build: { seconds: install.buildSeconds, cached: install.cached },
-    flags: [...ESO_FLAGS, '--metrics-addr=127.0.0.1:<free port>', '--live-addr=127.0.0.1:<free port>'],
+    flags: [...ESO_FLAGS, '--metrics-addr=127.0.0.1:<free port>'],
     environment: [
       'KUBECONFIG=<admin kubeconfig of the cluster>',
       'AWS_SECRETSMANAGER_ENDPOINT=<moto>',

@@ -763,7 +763,7 @@ export function esoSection(e: EsoComparison): string {
   const large = e.initialSync.find((x) => x.objects === o.large);
   const hourMs = 3_600_000;
   const hours = (x: number) => `${int(x)}`;
-  const smHour = (calls: number) => usd(secretsManagerUsdOf(calls));
+  const smMonth = (callsPerHour: number) => usd(secretsManagerUsdOf(callsPerHour * 720));
   const rows: string[][] = [
     [
       `(a) rotation -> last of ${rot.ours.secretsPerRotation} dependent Secrets visible (${o.clusters} clusters)`,
@@ -808,13 +808,13 @@ export function esoSection(e: EsoComparison): string {
     [
       'fleet-secrets',
       `Lambda in the control-plane account: ${int(ours.lambda.invocationsPerHour)} invocations per hour (60 sweeps of ${int(ours.sweepMs)} ms at 512 MB; ${ours.refreshPass.invocations} refresh + ${(ours.driftChecksPerHour - 1) * ours.driftPass.invocations} drift-check reconcile-cluster invocations at 1024 MB, measured durations), ${num(ours.lambda.gbSecondsPerHour)} GB-s`,
-      `${usd(ours.lambda.usdPerHour)} per hour, ${usd(ours.lambda.usdPerHour * 720)} per 30 days (Lambda); Secrets Manager ${smHour(ours.providerCallsPerHour)} per hour`,
+      `${usd(ours.lambda.usdPerHour)} per hour, ${usd(ours.lambda.usdPerHour * 720)} per 30 days (Lambda); Secrets Manager ${smMonth(ours.providerCallsPerHour)} per 30 days`,
       `one watcher per cluster (a WATCH on ExternalSecrets; it sends change notices, never reads a provider)`,
     ],
     [
       `ESO ${e.version}`,
       'nothing outside the clusters',
-      `Secrets Manager ${smHour(rates.callsPerHourAt1h)} per hour at 1h, ${smHour(rates.callsPerHourAt1m)} at 1m`,
+      `Secrets Manager ${smMonth(rates.callsPerHourAt1h)} per 30 days at 1h, ${smMonth(rates.callsPerHourAt1m)} at 1m`,
       `one controller per cluster: every GetSecretValue and Secret write, ${dec(rates.rssMiB, 0)} MiB, ${dec(rates.cpuSecondsPerHourAt1m, 0)} CPU-s per hour at 1m (cluster nodes, not priced here)`,
     ],
   ];

@@ -2,14 +2,13 @@
  * External Secrets Operator as a peer of the benchmark (not of `npm test`): built or reused by
  * infra-tests/peers/build-eso.sh into the shared cache, run out of cluster against one of the
  * peer kube-apiservers with the admin kubeconfig, one controller per cluster as ESO is deployed.
- * Only the core controller runs (no webhook, no cert-controller); its /metrics and its health
- * endpoint listen on free ports of 127.0.0.1 (the defaults :8080 and :8082 bind every interface).
+ * Only the core controller runs (no webhook, no cert-controller); its /metrics listens on a free
+ * port of 127.0.0.1 (the default :8080 binds every interface; 0.16.2 opens no other listener).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import {
   fetchWithTimeout,
   freePort,
@@ -19,7 +18,6 @@ import {
   waitForPeer,
 } from '../../infra-tests/peers/peer-process.js';
 import type { KubeClusterEndpoint } from '../../infra-tests/peers/types.js';
-import { adminApply } from '../../shared/adapters/kubernetes/test-support.js';
 import { parsePrometheusText, type Sample } from './prometheus.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -61,20 +59,50 @@ export function ensureEsoBuilt(log: (line: string) => void): EsoInstall {
   };
 }
 
-/** ESO's CRDs, applied server-side (the bundle is too big for client-side apply's annotation). */
+/**
+ * ESO's CRDs, applied server-side with kubectl (the bundle is too big for client-side apply's
+ * annotation, and client-node's typed serializer drops `x-kubernetes-preserve-unknown-fields` from a
+ * CRD it did not build), then waited for until Established.
+ */
 export async function applyEsoCrds(cluster: KubeClusterEndpoint, bundle: string): Promise<void> {
-  const docs = readFileSync(bundle, 'utf8')
-    .split(/^---\s*$/m)
-    .map((doc) => parse(doc) as object | null)
-    .filter((doc): doc is object => doc !== null && typeof doc === 'object');
-  await adminApply(cluster.adminKubeconfig, docs);
+  const kubectl = async (args: string[]) => {
+    const { code, output } = await run('kubectl', ['--kubeconfig', cluster.adminKubeconfig, ...args]);
+    if (code !== 0)
+      throw new Error(
+        `kubectl ${args.join(' ')} on ${cluster.name} failed (${code}): ${output.slice(-2000)}`,
+      );
+  };
+  await kubectl([
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '--field-manager=fleet-secrets-bench',
+    '-f',
+    bundle,
+  ]);
+  await kubectl(['wait', '--for=condition=Established', '--timeout=120s', '-f', bundle]);
+}
+
+function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, output }));
+  });
 }
 
 /** The flags every controller of the benchmark runs with, besides its two ports. */
 export const ESO_FLAGS = ['--enable-leader-election=false', '--concurrent=1', '--loglevel=info'];
 
-export function esoArgs(metricsPort: number, livePort: number): string[] {
-  return [...ESO_FLAGS, `--metrics-addr=127.0.0.1:${metricsPort}`, `--live-addr=127.0.0.1:${livePort}`];
+export function esoArgs(metricsPort: number): string[] {
+  return [...ESO_FLAGS, `--metrics-addr=127.0.0.1:${metricsPort}`];
 }
 
 export interface EsoController {
@@ -98,8 +126,7 @@ export async function startEsoController(options: {
   timeoutMs?: number;
 }): Promise<EsoController> {
   const metricsPort = await freePort();
-  const livePort = await freePort();
-  const args = esoArgs(metricsPort, livePort);
+  const args = esoArgs(metricsPort);
   const name = `eso-${options.cluster.name}`;
   const peer = spawnPeer({
     name,
@@ -122,11 +149,8 @@ export async function startEsoController(options: {
   await waitForPeer(peer, {
     timeoutMs: options.timeoutMs ?? 120_000,
     intervalMs: 500,
-    probe: async () => {
-      const res = await fetchWithTimeout(metricsUrl);
-      // controller-runtime serves its work-queue metrics once the controllers are registered.
-      return res.ok && (await res.text()).includes('workqueue_');
-    },
+    // Ready for work is the SecretStore's Ready condition (bench/eso.ts waits for it); here, up.
+    probe: async () => (await fetchWithTimeout(metricsUrl)).ok,
   });
   const pid = pidOf(`--metrics-addr=127.0.0.1:${metricsPort}`);
   return {
