@@ -98,6 +98,8 @@ function comparison(): EsoComparison {
         oursProviderCalls: 1,
         oursApiserverRequests: 60,
         esoRssMiB: 130,
+        oursCreateMs: 800,
+        esoCreateMs: 900,
       },
       {
         objects: 500,
@@ -172,6 +174,8 @@ describe('the ESO comparison in the report', () => {
     // (e) both sizes.
     expect(md).toMatch(/initial sync of 50 .*\| 1,000 ms .*\| 5,000 ms .*\| 5x \|/);
     expect(md).toMatch(/initial sync of 500 .*\| 40.0 s .*\| 10x \|/);
+    expect(md).toContain('per ExternalSecret per refresh (2 GET, 2 PATCH)');
+    expect(md).toContain('1,000 ms (1 BatchGetSecretValue, 60 apiserver requests; the creates took 800 ms)');
     expect(md).toContain('`eso --enable-leader-election=false --metrics-addr=127.0.0.1:<free port>`');
   });
 

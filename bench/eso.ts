@@ -80,6 +80,9 @@ export interface InitialSyncRow {
   oursProviderCalls: number;
   oursApiserverRequests: number;
   esoRssMiB: number;
+  /** First create -> last create returned: the floor both times share. */
+  oursCreateMs?: number;
+  esoCreateMs?: number;
 }
 
 export interface OursHour {
@@ -103,6 +106,10 @@ export interface OursHour {
 }
 
 export interface EsoComparison {
+  /** When and where this section was measured (a BENCH_MERGE run keeps the page's other dates). */
+  measuredAt?: string;
+  commit?: string;
+  loadAverage?: number[];
   version: string;
   build: { seconds: number; cached: boolean };
   flags: string[];
@@ -398,6 +405,7 @@ export async function runEsoComparison(
       Array.from({ length: count }, (_, i) => ({ name: `ours-${i}`, spec: oursSpec(plane, largeKey(i)) })),
       4,
     );
+    const created = performance.now() - t0;
     await plane.ingest(endpoint.name, notices);
     await plane.drain();
     const at = await seen;
@@ -405,6 +413,7 @@ export async function runEsoComparison(
     const wire = diffCounts(wireBefore, kube.requestCounter(endpoint.name).snapshot());
     return {
       ms: at ? at.last - t0 : undefined,
+      created,
       providerCalls: (plane.providerCalls().BatchGetSecretValue ?? 0) - callsBefore,
       apiserver: wire.reads + wire.writes,
     };
@@ -513,10 +522,11 @@ export async function runEsoComparison(
         Array.from({ length: count }, (_, i) => ({ name: `eso-${i}`, key: esoKey(largeKey(i)) })),
         every,
       );
+      const created = performance.now() - t0;
       const at = await seen;
       watch.stop();
       const delta = esoDelta(before, await controller.scrape());
-      return { ms: at ? at.last - t0 : undefined, delta };
+      return { ms: at ? at.last - t0 : undefined, created, delta };
     };
     const esoLarge = await esoInitial(largeController, largeCluster, options.large, '1h');
     log(`eso: ESO initial sync of ${options.large}: ${round(esoLarge.ms)} ms`);
@@ -549,6 +559,8 @@ export async function runEsoComparison(
         objects: options.objects,
         oursMs: round(oursSmall.ms),
         esoMs: round(esoSmall.ms),
+        oursCreateMs: round(oursSmall.created),
+        esoCreateMs: round(esoSmall.created),
         esoProviderCalls: esoSmall.delta.providerCalls,
         esoApiserverRequests: esoSmall.delta.apiserverRequests,
         oursProviderCalls: oursSmall.providerCalls,
@@ -559,6 +571,8 @@ export async function runEsoComparison(
         objects: options.large,
         oursMs: round(oursLarge.ms),
         esoMs: round(esoLarge.ms),
+        oursCreateMs: round(oursLarge.created),
+        esoCreateMs: round(esoLarge.created),
         esoProviderCalls: esoLarge.delta.providerCalls,
         esoApiserverRequests: esoLarge.delta.apiserverRequests,
         oursProviderCalls: oursLarge.providerCalls,

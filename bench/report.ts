@@ -752,7 +752,21 @@ export function esoRates(e: EsoComparison) {
     requestsPerHourAt1h: median(requests) / refreshes,
     cpuSecondsPerHourAt1m: perHourAt1m(median(cpu)),
     rssMiB: median(e.steady.perCluster.map((c) => c.rssMiB)),
+    byMethod: methodsPerObjectPerRefresh(e, refreshes),
   };
+}
+
+/** "5 GET, 1.13 PUT" per ExternalSecret per refresh, summed over the clusters. */
+function methodsPerObjectPerRefresh(e: EsoComparison, refreshes: number): string {
+  const total: Record<string, number> = {};
+  for (const c of e.steady.perCluster)
+    for (const [m, n] of Object.entries(c.apiserverByMethod)) total[m] = (total[m] ?? 0) + n;
+  const per = Math.max(1, refreshes * e.steady.perCluster.length * e.options.objects);
+  return Object.entries(total)
+    .filter(([, n]) => n > 0)
+    .sort(([, a], [, b]) => b - a)
+    .map(([m, n]) => `${num(n / per)} ${m}`)
+    .join(', ');
 }
 
 export function esoSection(e: EsoComparison): string {
@@ -786,7 +800,7 @@ export function esoSection(e: EsoComparison): string {
     [
       '(c) apiserver requests per hour per cluster, steady state, refreshInterval 1h',
       `**${hours(ours.apiserverRequestsPerHourPerCluster)}** (hourly refresh ${ours.refreshPass.apiserverPerCluster.reads + ours.refreshPass.apiserverPerCluster.writes} + ${ours.driftChecksPerHour - 1} drift checks x ${ours.driftPass.apiserverPerCluster.reads + ours.driftPass.apiserverPerCluster.writes}; the watcher's one WATCH not counted)`,
-      `**${hours(rates.requestsPerHourAt1h)}** (${num(rates.requestsPerObjectPerRefresh)} per ExternalSecret per refresh; ${int(rates.requestsPerHourAt1m)} per hour at 1m)`,
+      `**${hours(rates.requestsPerHourAt1h)}** (${num(rates.requestsPerObjectPerRefresh)} per ExternalSecret per refresh${rates.byMethod ? ` (${rates.byMethod})` : ''}; ${int(rates.requestsPerHourAt1m)} per hour at 1m)`,
       ratio(rates.requestsPerHourAt1h, ours.apiserverRequestsPerHourPerCluster),
     ],
     [
@@ -799,8 +813,8 @@ export function esoSection(e: EsoComparison): string {
     ],
     ...e.initialSync.map((s) => [
       `(e) initial sync of ${int(s.objects)} ExternalSecrets in one cluster (first create -> last Secret visible)`,
-      `${seconds(s.oursMs)} (${s.oursProviderCalls} BatchGetSecretValue, ${int(s.oursApiserverRequests)} apiserver requests)`,
-      `${seconds(s.esoMs)} (${int(s.esoProviderCalls)} provider calls, ${int(s.esoApiserverRequests)} apiserver requests)`,
+      `${seconds(s.oursMs)} (${s.oursProviderCalls} BatchGetSecretValue, ${int(s.oursApiserverRequests)} apiserver requests${s.oursCreateMs === undefined ? '' : `; the creates took ${seconds(s.oursCreateMs)}`})`,
+      `${seconds(s.esoMs)} (${int(s.esoProviderCalls)} provider calls, ${int(s.esoApiserverRequests)} apiserver requests${s.esoCreateMs === undefined ? '' : `; the creates took ${seconds(s.esoCreateMs)}`})`,
       ratio(s.esoMs, s.oursMs),
     ]),
   ];
@@ -822,7 +836,7 @@ export function esoSection(e: EsoComparison): string {
     '## fleet-secrets beside External Secrets Operator',
     '',
     `Measured in one run on the same kube-apiservers and the same moto (\`BENCH_ONLY=eso\`, bench/eso.ts; ` +
-      `${e.seconds} s). ESO ${e.version} (pinned in infra-tests/peers/versions.json, built by ` +
+      `${e.seconds} s${e.measuredAt ? `, ${e.measuredAt} at commit ${e.commit ?? '?'}, load average ${(e.loadAverage ?? []).join(' / ')} at its end` : ''}). ESO ${e.version} (pinned in infra-tests/peers/versions.json, built by ` +
       `infra-tests/peers/build-eso.sh into the shared cache: ${e.build.cached ? 'cached' : `built in ${int(e.build.seconds)} s`}) runs one ` +
       'controller per cluster, as deployed, here out of cluster with the admin kubeconfig: ' +
       `\`eso ${e.flags.join(' ')}\` with ${e.environment.map((x) => `\`${x}\``).join(', ')}; no webhook, no ` +

@@ -134,7 +134,7 @@ try {
   if (esoOptions && esoInstall) {
     if (kubeClusters.length < esoOptions.clusters + 1)
       throw new Error(`BENCH_ESO_CLUSTERS=${esoOptions.clusters} needs ${esoOptions.clusters + 1} clusters`);
-    results.eso = await runEsoComparison(
+    const comparison = await runEsoComparison(
       {
         install: esoInstall,
         endpoints: kubeClusters.slice(-(esoOptions.clusters + 1)),
@@ -146,6 +146,12 @@ try {
       esoOptions,
       log,
     );
+    results.eso = {
+      ...comparison,
+      measuredAt: results.generatedAt,
+      commit: results.environment.commit,
+      loadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
+    };
   }
 
   if (enabled('cold-start')) {
