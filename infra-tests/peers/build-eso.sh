@@ -10,6 +10,8 @@
 # that are nested modules, which the module zip leaves out and the proxy does not serve on their
 # own (404 for .../apis/@v/v1.3.2.info), so v0.16.2 is the newest that builds here.
 # Besides the binary the cache keeps deploy/crds/bundle.yaml (the CRDs, applied server-side).
+# Cold: about 2.3 GB of modules and a 155 MB binary, 14 minutes on the shared 2-core machine under
+# load (3-4 minutes when idle); cached: exits in a fraction of a second.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 V=${ESO_VERSION:-$(node -p "require('$here/versions.json').eso")}
