@@ -12,6 +12,8 @@ import type {
   PRICES,
   Units,
 } from './cost-model.js';
+import { PRICES as PRICES_VALUE } from './cost-model.js';
+import type { EsoComparison } from './eso.js';
 import type { FleetResult } from './fleet-sweep.js';
 import type { DynamoDbUsage } from './lib/dynamodb-meter.js';
 import type { Spread } from './lib/stats.js';
@@ -32,6 +34,8 @@ export interface BenchResults {
     commit: string;
   };
   settings: Record<string, number>;
+  /** fleet-secrets beside External Secrets Operator (bench/eso.ts). */
+  eso?: EsoComparison;
   bundles?: BundleResult[];
   rotation?: RotationResult;
   fleet?: FleetResult;
@@ -610,6 +614,7 @@ export function renderMarkdown(r: BenchResults): string {
       'times vary with the machine and are shown as p50 / p95 / max with the number of samples.',
     '',
   ];
+  if (r.eso) parts.push(esoSection(r.eso), '');
   parts.push(summarySection(r), '');
   if (r.rotation) parts.push(rotationSection(r.rotation), '');
   if (r.fleet) parts.push(fleetSection(r.fleet), '');
@@ -697,4 +702,176 @@ function summarySection(r: BenchResults): string {
 
 export function renderSummary(r: BenchResults): string {
   return `\n${summarySection(r)}\n`;
+}
+
+/** Sections of a partial run (BENCH_ONLY) replace theirs in the saved results; the rest are kept. */
+export function mergeResults(saved: BenchResults, partial: BenchResults): BenchResults {
+  const merged: BenchResults = { ...saved, settings: { ...saved.settings } };
+  const sections = ['eso', 'bundles', 'rotation', 'fleet', 'memory', 'scale'] as const;
+  for (const key of sections) {
+    if (partial[key] !== undefined) (merged as unknown as Record<string, unknown>)[key] = partial[key];
+  }
+  return merged;
+}
+
+function ratio(eso: number | undefined, ours: number | undefined): string {
+  if (eso === undefined || ours === undefined || !Number.isFinite(eso) || !Number.isFinite(ours))
+    return 'n/a';
+  if (ours === 0) return eso === 0 ? '1x' : 'ESO only';
+  const x = eso / ours;
+  return `${x >= 10 ? int(x) : num(x)}x`;
+}
+
+function seconds(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return 'timeout';
+  return ms >= 10_000 ? `${dec(ms / 1000, 1)} s` : `${int(ms)} ms`;
+}
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : (sorted[Math.floor((sorted.length - 1) / 2)] as number);
+};
+
+/** ESO's per-refresh cost from a window at refreshInterval 1m, and what it comes to per hour. */
+export function esoRates(e: EsoComparison) {
+  const refreshes = e.steady.windowMs / 60_000;
+  const clusters = e.steady.perCluster.length;
+  const calls = e.steady.perCluster.reduce((s, c) => s + c.providerCalls, 0);
+  const requests = e.steady.perCluster.map((c) => c.apiserverRequests);
+  const cpu = e.steady.perCluster.map((c) => c.cpuSeconds);
+  const perHourAt1m = (x: number) => (x / e.steady.windowMs) * 3_600_000;
+  return {
+    refreshes,
+    callsPerRefresh: calls / refreshes,
+    callsPerObjectPerRefresh: calls / refreshes / Math.max(1, clusters * e.options.objects),
+    callsPerHourAt1m: perHourAt1m(calls),
+    callsPerHourAt1h: calls / refreshes,
+    requestsPerClusterPerRefresh: median(requests) / refreshes,
+    requestsPerObjectPerRefresh: median(requests) / refreshes / e.options.objects,
+    requestsPerHourAt1m: perHourAt1m(median(requests)),
+    requestsPerHourAt1h: median(requests) / refreshes,
+    cpuSecondsPerHourAt1m: perHourAt1m(median(cpu)),
+    rssMiB: median(e.steady.perCluster.map((c) => c.rssMiB)),
+    byMethod: methodsPerObjectPerRefresh(e, refreshes),
+  };
+}
+
+/** "5 GET, 1.13 PUT" per ExternalSecret per refresh, summed over the clusters. */
+function methodsPerObjectPerRefresh(e: EsoComparison, refreshes: number): string {
+  const total: Record<string, number> = {};
+  for (const c of e.steady.perCluster)
+    for (const [m, n] of Object.entries(c.apiserverByMethod)) total[m] = (total[m] ?? 0) + n;
+  const per = Math.max(1, refreshes * e.steady.perCluster.length * e.options.objects);
+  return Object.entries(total)
+    .filter(([, n]) => n > 0)
+    .sort(([, a], [, b]) => b - a)
+    .map(([m, n]) => `${num(n / per)} ${m}`)
+    .join(', ');
+}
+
+export function esoSection(e: EsoComparison): string {
+  const o = e.options;
+  const ours = e.steady.ours;
+  const rates = esoRates(e);
+  const rot = e.rotation;
+  const large = e.initialSync.find((x) => x.objects === o.large);
+  const hourMs = 3_600_000;
+  const hours = (x: number) => `${int(x)}`;
+  const smMonth = (callsPerHour: number) => usd(secretsManagerUsdOf(callsPerHour * 720));
+  const rows: string[][] = [
+    [
+      `(a) rotation -> last of ${rot.ours.secretsPerRotation} dependent Secrets visible (${o.clusters} clusters)`,
+      `p50 ${seconds(rot.ours.visibleMs.p50)}, max ${seconds(rot.ours.visibleMs.max)} (n=${rot.ours.visibleMs.n}; event-driven)`,
+      `refreshInterval 1m, measured: p50 ${seconds(rot.eso.visibleMs.p50)}, max ${seconds(rot.eso.visibleMs.max)} (n=${rot.eso.visibleMs.n}, ${rot.eso.timeouts} timeouts)`,
+      ratio(rot.eso.visibleMs.p50, rot.ours.visibleMs.p50),
+    ],
+    [
+      '(a) the same at refreshInterval 1h',
+      'the same (a rotation does not wait for a refresh)',
+      'expected: p50 30 min, max 60 min (each object polls at its own phase); per refresh it costs what (b) and (c) show',
+      ratio(hourMs / 2, rot.ours.visibleMs.p50),
+    ],
+    [
+      `(b) Secrets Manager calls per hour, ${o.clusters} clusters x ${o.objects} ExternalSecrets over ${o.keys} keys, refreshInterval 1h`,
+      `**${hours(ours.providerCallsPerHour)}** BatchGetSecretValue (${ours.refreshPass.invocations} reconcile-cluster invocations at the hourly refresh, ${ours.driftPass.batchGetSecretValue} per drift check)`,
+      `**${hours(rates.callsPerHourAt1h)}** (${num(rates.callsPerObjectPerRefresh)} GetSecretValue per ExternalSecret per refresh; ${int(rates.callsPerHourAt1m)} per hour at 1m)`,
+      ratio(rates.callsPerHourAt1h, ours.providerCallsPerHour),
+    ],
+    [
+      '(c) apiserver requests per hour per cluster, steady state, refreshInterval 1h',
+      `**${hours(ours.apiserverRequestsPerHourPerCluster)}** (hourly refresh ${ours.refreshPass.apiserverPerCluster.reads + ours.refreshPass.apiserverPerCluster.writes} + ${ours.driftChecksPerHour - 1} drift checks x ${ours.driftPass.apiserverPerCluster.reads + ours.driftPass.apiserverPerCluster.writes}; the watcher's one WATCH not counted)`,
+      `**${hours(rates.requestsPerHourAt1h)}** (${num(rates.requestsPerObjectPerRefresh)} per ExternalSecret per refresh${rates.byMethod ? ` (${rates.byMethod})` : ''}; ${int(rates.requestsPerHourAt1m)} per hour at 1m)`,
+      ratio(rates.requestsPerHourAt1h, ours.apiserverRequestsPerHourPerCluster),
+    ],
+    [
+      '(d) in-cluster footprint per cluster',
+      e.watcher
+        ? `watcher RSS ${dec(e.watcher.rssMiB)} MiB watching ${int(e.watcher.objects)} objects (${e.watcher.source}); CPU not measured here`
+        : 'watcher: run `npm run bench:watcher-memory`',
+      `controller RSS ${dec(rates.rssMiB)} MiB with ${o.objects} ExternalSecrets${large ? `, ${dec(large.esoRssMiB)} MiB after syncing ${int(large.objects)}` : ''}; CPU ${dec(rates.cpuSecondsPerHourAt1m, 0)} s per hour at 1m`,
+      e.watcher ? ratio(rates.rssMiB, e.watcher.rssMiB) : 'n/a',
+    ],
+    ...e.initialSync.map((s) => [
+      `(e) initial sync of ${int(s.objects)} ExternalSecrets in one cluster (first create -> last Secret visible)`,
+      `${seconds(s.oursMs)} (${s.oursProviderCalls} BatchGetSecretValue, ${int(s.oursApiserverRequests)} apiserver requests${s.oursCreateMs === undefined ? '' : `; the creates took ${seconds(s.oursCreateMs)}`})`,
+      `${seconds(s.esoMs)} (${int(s.esoProviderCalls)} provider calls, ${int(s.esoApiserverRequests)} apiserver requests${s.esoCreateMs === undefined ? '' : `; the creates took ${seconds(s.esoCreateMs)}`})`,
+      ratio(s.esoMs, s.oursMs),
+    ]),
+  ];
+  const cost = [
+    [
+      'fleet-secrets',
+      `Lambda in the control-plane account: ${int(ours.lambda.invocationsPerHour)} invocations per hour (60 sweeps of ${int(ours.sweepMs)} ms at 512 MB; ${ours.refreshPass.invocations} refresh + ${(ours.driftChecksPerHour - 1) * ours.driftPass.invocations} drift-check reconcile-cluster invocations at 1024 MB, measured durations), ${num(ours.lambda.gbSecondsPerHour)} GB-s`,
+      `${usd(ours.lambda.usdPerHour)} per hour, ${usd(ours.lambda.usdPerHour * 720)} per 30 days (Lambda); Secrets Manager ${smMonth(ours.providerCallsPerHour)} per 30 days`,
+      `one watcher per cluster (a WATCH on ExternalSecrets; it sends change notices, never reads a provider)`,
+    ],
+    [
+      `ESO ${e.version}`,
+      'nothing outside the clusters',
+      `Secrets Manager ${smMonth(rates.callsPerHourAt1h)} per 30 days at 1h, ${smMonth(rates.callsPerHourAt1m)} at 1m`,
+      `one controller per cluster: every GetSecretValue and Secret write, ${dec(rates.rssMiB, 0)} MiB, ${dec(rates.cpuSecondsPerHourAt1m, 0)} CPU-s per hour at 1m (cluster nodes, not priced here)`,
+    ],
+  ];
+  return [
+    '## fleet-secrets beside External Secrets Operator',
+    '',
+    `Measured in one run on the same kube-apiservers and the same moto (\`BENCH_ONLY=eso\`, bench/eso.ts; ` +
+      `${e.seconds} s${e.measuredAt ? `, ${e.measuredAt} at commit ${e.commit ?? '?'}, load average ${(e.loadAverage ?? []).join(' / ')} at its end` : ''}). ESO ${e.version} (pinned in infra-tests/peers/versions.json, built by ` +
+      `infra-tests/peers/build-eso.sh into the shared cache: ${e.build.cached ? 'cached' : `built in ${int(e.build.seconds)} s`}) runs one ` +
+      'controller per cluster, as deployed, here out of cluster with the admin kubeconfig: ' +
+      `\`eso ${e.flags.join(' ')}\` with ${e.environment.map((x) => `\`${x}\``).join(', ')}; no webhook, no ` +
+      'cert-controller; CRDs from its `deploy/crds/bundle.yaml` applied server-side; a namespaced SecretStore of ' +
+      'provider aws / SecretsManager with static credentials from a Secret. ESO is counted with its own /metrics ' +
+      `(\`externalsecret_provider_api_calls_count\`, \`rest_client_requests_total\`, \`process_cpu_seconds_total\`, ` +
+      '`process_resident_memory_bytes`) scraped before and after each scenario; fleet-secrets with its SDK and ' +
+      'Kubernetes wire counters (bench/lib/bench-plane.ts).',
+    '',
+    table(['scenario', 'fleet-secrets', `ESO ${e.version}`, 'ESO / fleet-secrets'], rows),
+    '',
+    'How each number is made:',
+    '',
+    `- (a) fleet-secrets: the rotation benchmark's path (bench/rotation.ts) on the same ${o.clusters} apiservers: new value in moto, ` +
+      `the native event to the rotation handler, ${rot.ours.rotations} timed rotations. ESO: ${rot.eso.rotations} rotations ` +
+      `(PutSecretValue in moto) at random moments of a ${dec(e.steady.windowMs / 60_000, 1)}-minute window, each of its own key ` +
+      `with ${rot.eso.secretsPerRotation} dependents across the clusters, timed by a watch until the last shows the new value ` +
+      `(then read back with a GET: ${rot.eso.readBackMismatches} mismatches). ESO keeps each object's refresh phase, so the ` +
+      'wait is uniform over one refreshInterval: half of it at p50. At 1h the 1m numbers scale by 60.',
+    `- (b), (c), (d) ESO: ${o.clusters} controllers with ${o.objects} ExternalSecrets each (${o.keys} keys) at refreshInterval ` +
+      `1m for ${dec(e.steady.windowMs / 60_000, 1)} minutes (${dec(rates.refreshes, 1)} refreshes per object); per hour at 1h = ` +
+      `calls in the window / refreshes in the window (one refresh per hour), at 1m x 60; apiserver requests are the median ` +
+      `cluster's, all counted as per-refresh work. fleet-secrets: ${o.clusters} clusters x ${o.objects} ExternalSecrets at ` +
+      'refreshInterval 1h through the real sweep: one sweep with every object and every drift check due, then one with only ' +
+      'the drift checks (every 5 minutes, functions/lib/compose.ts), scaled to an hour as 1 + 11.',
+    `- (e) Both sides create the objects with the same loop (4 at a time); ESO syncs while they are created, fleet-secrets ` +
+      `gets them from one ingest batch (the watcher's notices) after the last create. The ${o.large} objects go to one more ` +
+      `cluster with its own ESO controller (refreshInterval 1h), stopped afterwards.`,
+    '',
+    'Where the work runs, priced with bench/cost-model.ts (PRICES):',
+    '',
+    table(['side', 'outside the cluster', 'priced', 'inside each cluster'], cost),
+  ].join('\n');
+}
+
+function secretsManagerUsdOf(calls: number): number {
+  return (calls / 10_000) * PRICES_VALUE.secretsManagerPer10kApiCalls;
 }

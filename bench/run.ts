@@ -7,7 +7,10 @@
  * BENCH_FLEET_OBJECTS (200), BENCH_FLEET_KEYS (50), BENCH_MEMORY_OBJECTS (1000),
  * BENCH_SCALE_CLUSTERS (10), BENCH_SCALE_IDLE (190), BENCH_IMPORT_REPETITIONS (5),
  * BENCH_ONLY (e.g. "rotation,scale": run those only; the report then goes to bench/.out/, not docs/),
+ * BENCH_MERGE=1 (with BENCH_ONLY: also merge the sections of this run into docs/benchmarks.json,
+ * keeping every other section, and re-render docs/benchmarks.md from it),
  * BENCH_RENDER_ONLY=1 (no run: re-render docs/benchmarks.md from docs/benchmarks.json).
+ * The ESO comparison ("eso", bench/eso.ts) has its own knobs, BENCH_ESO_*, listed there.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,12 +31,14 @@ import {
   simulateRefreshPhases,
   spreadPhases,
 } from './cost-model.js';
+import { esoOptionsFromEnv, runEsoComparison } from './eso.js';
 import { runFleetBenchmark } from './fleet-sweep.js';
 import { HandlerOutputCapture } from './lib/attribution.js';
 import { BenchPlane } from './lib/bench-plane.js';
+import { type EsoInstall, ensureEsoBuilt } from './lib/eso-controller.js';
 import { StandInClusterFactory } from './lib/stand-in-cluster.js';
 import { runMemoryBenchmark } from './reconcile-memory.js';
-import { type BenchResults, renderMarkdown, renderSummary } from './report.js';
+import { type BenchResults, mergeResults, renderMarkdown, renderSummary } from './report.js';
 import { runRotationBenchmark } from './rotation.js';
 import { runScaleMeasurements } from './scale-model.js';
 import { unitsFrom } from './units.js';
@@ -86,9 +91,16 @@ const bundleDir = mkdtempSync(join(tmpdir(), 'fleet-secrets-bench-bundles-'));
 const capture = new HandlerOutputCapture();
 const planes: BenchPlane[] = [];
 
-log('starting peers (10 kube-apiservers on one etcd, moto, DynamoDB Local) and building the bundles');
+const esoOptions = enabled('eso') ? esoOptionsFromEnv() : undefined;
+// ESO is a peer of this benchmark only: built into the shared cache (or reused) before the peers start.
+const esoInstall: EsoInstall | undefined = esoOptions ? ensureEsoBuilt(log) : undefined;
+// Only the ESO comparison: its C steady clusters and one for the large initial sync.
+const kubeCount = only?.every((s) => s === 'eso') && esoOptions ? esoOptions.clusters + 1 : 10;
+log(
+  `starting peers (${kubeCount} kube-apiservers on one etcd, moto, DynamoDB Local) and building the bundles`,
+);
 const [peers] = await Promise.all([
-  startPeers({ kubeClusters: 10, only: ['kube', 'moto', 'dynamodb'] }),
+  startPeers({ kubeClusters: kubeCount, only: ['kube', 'moto', 'dynamodb'] }),
   enabled('cold-start') || enabled('memory') ? buildBundles(bundleDir) : Promise.resolve(),
 ]);
 process.env[peersFileVariable] = peers.endpointsFile;
@@ -119,6 +131,29 @@ async function registerAll(plane: BenchPlane, endpoints: KubeClusterEndpoint[]) 
 
 capture.start();
 try {
+  if (esoOptions && esoInstall) {
+    if (kubeClusters.length < esoOptions.clusters + 1)
+      throw new Error(`BENCH_ESO_CLUSTERS=${esoOptions.clusters} needs ${esoOptions.clusters + 1} clusters`);
+    const comparison = await runEsoComparison(
+      {
+        install: esoInstall,
+        endpoints: kubeClusters.slice(-(esoOptions.clusters + 1)),
+        moto,
+        runDir: peers.runDir,
+        newPlane: (name) => newPlane(name),
+        watcherResults: join(root, 'bench', 'watcher-memory-results.json'),
+      },
+      esoOptions,
+      log,
+    );
+    results.eso = {
+      ...comparison,
+      measuredAt: results.generatedAt,
+      commit: results.environment.commit,
+      loadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
+    };
+  }
+
   if (enabled('cold-start')) {
     results.bundles = measureBundles(bundleDir, settings.importRepetitions);
     log(
@@ -270,3 +305,11 @@ writeFileSync(join(outDir, 'benchmarks.md'), renderMarkdown(results));
 log(
   `wrote ${join(outDir, 'benchmarks.md')} and benchmarks.json${only ? ` (BENCH_ONLY=${only.join(',')})` : ''}`,
 );
+if (only && process.env.BENCH_MERGE) {
+  const docsJson = join(root, 'docs', 'benchmarks.json');
+  const saved = JSON.parse(readFileSync(docsJson, 'utf8')) as BenchResults;
+  const merged = mergeResults(saved, results);
+  writeFileSync(docsJson, `${JSON.stringify(merged, null, 2)}\n`);
+  writeFileSync(join(root, 'docs', 'benchmarks.md'), renderMarkdown(merged));
+  log(`merged ${only.join(',')} into docs/benchmarks.json and re-rendered docs/benchmarks.md`);
+}
