@@ -41,7 +41,7 @@ export async function installFleetCrds(
 }
 
 /**
- * @deprecated Kept for shared/reconcile/reconcile-fixture.ts, which adopted it before buildCrds()
+ * @deprecated Kept for infra-tests/helpers/reconcile-fixture.ts, which adopted it before buildCrds()
  * landed; prefer buildCrds(). The CRDs in client-node's model form (via its YAML loader, so the
  * x-kubernetes-* keys survive its serializer).
  */
